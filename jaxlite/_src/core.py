@@ -1,0 +1,455 @@
+"""The core: abstract values, primitives, traces and tracers, and the trace context.
+
+Every operation is a `Primitive`. `prim.bind(*args, **params)` hands the operation to the
+*current trace* (a thread-local). With no transformation active that is the evaluation trace,
+which calls the primitive's NumPy implementation. A transformation installs its own trace,
+whose `parent` is the trace that was current before it; its rules run with the parent
+current, so values of outer transformations flow through unchanged ("stackless" tracing, as
+in JAX since 2024). A tracer belongs to exactly one trace; a trace treats tracers of other
+traces as constants.
+"""
+
+from __future__ import annotations
+
+import operator
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from jaxlite._src import dtypes
+from jaxlite._src.errors import (
+    ConcretizationTypeError,
+    TracerArrayConversionError,
+    TracerBoolConversionError,
+    TracerIntegerConversionError,
+    UnexpectedTracerError,
+)
+
+# ----------------------------------------------------------------------------------------------
+# Abstract values
+
+
+class ShapedArray:
+    """The abstract value of an array: shape, dtype and weak type."""
+
+    __slots__ = ("shape", "dtype", "weak_type")
+
+    def __init__(self, shape: tuple[int, ...], dtype: Any, weak_type: bool = False):
+        self.shape = tuple(shape)
+        self.dtype = np.dtype(dtype)
+        self.weak_type = bool(weak_type)
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    def update(self, shape=None, dtype=None, weak_type=None) -> ShapedArray:
+        return ShapedArray(
+            self.shape if shape is None else shape,
+            self.dtype if dtype is None else dtype,
+            self.weak_type if weak_type is None else weak_type,
+        )
+
+    def strip_weak_type(self) -> ShapedArray:
+        return self.update(weak_type=False) if self.weak_type else self
+
+    def to_tangent_aval(self) -> ShapedArray:
+        """The aval of tangents and cotangents: float0 for integer and boolean values."""
+        if dtypes.is_inexact(self.dtype):
+            return self
+        return ShapedArray(self.shape, dtypes.float0, False)
+
+    def _key(self):
+        return (self.shape, self.dtype, self.weak_type)
+
+    def __eq__(self, other):
+        return type(other) is ShapedArray and self._key() == other._key()
+
+    def __hash__(self):
+        return hash(self._key())
+
+    def str_short(self) -> str:
+        """`f32[3,4]`, as jaxprs print types."""
+        return f"{dtypes.short_dtype_name(self.dtype)}[{','.join(map(str, self.shape))}]"
+
+    def __repr__(self):
+        weak = ", weak_type=True" if self.weak_type else ""
+        return f"ShapedArray({self.dtype.name}[{','.join(map(str, self.shape))}]{weak})"
+
+    __str__ = str_short
+
+
+class ShapeDtypeStruct:
+    """A shape/dtype pair standing in for an array (as used by `eval_shape`)."""
+
+    __slots__ = ("shape", "dtype", "weak_type", "sharding")
+
+    def __init__(self, shape, dtype, *, weak_type: bool = False, sharding: Any = None):
+        self.shape = tuple(shape)
+        self.dtype = np.dtype(dtype)
+        self.weak_type = weak_type
+        self.sharding = sharding
+
+    ndim = property(lambda self: len(self.shape))
+    size = property(lambda self: int(np.prod(self.shape, dtype=np.int64)))
+
+    def __repr__(self):
+        weak = ", weak_type=True" if self.weak_type else ""
+        return f"ShapeDtypeStruct(shape={self.shape}, dtype={self.dtype.name}{weak})"
+
+    def __eq__(self, other):
+        return isinstance(other, ShapeDtypeStruct) and (
+            self.shape,
+            self.dtype,
+            self.weak_type,
+        ) == (other.shape, other.dtype, other.weak_type)
+
+    def __hash__(self):
+        return hash((self.shape, self.dtype, self.weak_type))
+
+
+def get_aval(x: Any) -> ShapedArray:
+    """The abstract value of any array-like: Array, Tracer, NumPy value or Python scalar."""
+    aval = getattr(x, "aval", None)
+    if aval is not None:
+        return aval
+    if isinstance(x, (bool, int, float, complex)):
+        return ShapedArray((), dtypes.weak_scalar_dtype(x), True)
+    if isinstance(x, (np.ndarray, np.generic)):
+        return ShapedArray(x.shape, dtypes.canonicalize_dtype(x.dtype), False)
+    if isinstance(x, ShapeDtypeStruct):
+        return ShapedArray(x.shape, x.dtype, x.weak_type)
+    raise TypeError(f"Value {x!r} of type {type(x).__name__} is not a valid jaxlite type")
+
+
+def to_numpy(x: Any) -> Any:
+    """The NumPy value of a concrete array-like, canonicalised (float64 -> float32 without x64)."""
+    if type(x) is Array:
+        return x._value
+    if isinstance(x, Tracer):
+        raise UnexpectedTracerError(_escaped_tracer_message(x))
+    if isinstance(x, (bool, int, float, complex)):
+        dt = dtypes.weak_scalar_dtype(x)
+        if type(x) is int:
+            dtypes.check_python_int_range(x, dt)
+        return np.asarray(x, dt)
+    if isinstance(x, Array):
+        return x._value
+    arr = np.asarray(x)
+    dt = dtypes.canonicalize_dtype(arr.dtype)
+    return arr if dt == arr.dtype else arr.astype(dt)
+
+
+def _escaped_tracer_message(t: Tracer) -> str:
+    return (
+        f"Encountered an unexpected tracer ({t.aval.str_short()} from {t._trace!r}). A value "
+        "computed inside a transformed function (jit, grad, vmap, ...) escaped it, for "
+        "example through a global variable or a list outside the function, and was used after "
+        "that transformation finished. Return the value from the function instead."
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Primitives
+
+
+class Primitive:
+    """A named operation. Its rules are attributes set next to its definition.
+
+    Rules (each optional; a transformation that needs a missing one raises
+    NotImplementedError naming the primitive):
+      impl(*numpy_values, **params) -> numpy value (list if multiple_results)
+      abstract_eval(*avals, **params) -> aval (list if multiple_results)
+      weak_type_rule(*in_weak, **params) -> bool (list if multiple_results)
+      jvp(primals, tangents, **params) -> (primal_out, tangent_out)
+      transpose(cts, *args, **params) -> list of cotangents, one per argument
+      batch(axis_size, vals, dims, **params) -> (out, out_dim)
+      partial_eval(trace, tracers, **params) -> output tracers (higher-order primitives)
+      dce(used_outputs, eqn) -> (used_inputs, new_eqn or None)
+    """
+
+    multiple_results = False
+
+    def __init__(self, name: str, multiple_results: bool = False):
+        self.name = name
+        self.multiple_results = multiple_results
+        self.impl: Callable | None = None
+        self.eval_impl: Callable | None = None
+        self.abstract_eval: Callable | None = None
+        self.weak_type_rule: Callable | None = None
+        self.jvp: Callable | None = None
+        self.transpose: Callable | None = None
+        self.batch: Callable | None = None
+        self.partial_eval: Callable | None = None
+        self.dce: Callable | None = None
+        self.codegen: Callable | None = None
+
+    def bind(self, *args, **params):
+        return _ctx.trace.process_primitive(self, args, params)
+
+    def __repr__(self):
+        return self.name
+
+
+def missing_rule(prim: Primitive, rule: str, transformation: str) -> NotImplementedError:
+    return NotImplementedError(
+        f"Differentiation/transformation rule `{rule}` for primitive '{prim.name}' is not "
+        f"implemented, so {transformation} cannot process it."
+    )
+
+
+class _Ops:
+    """Array operations the interpreters need themselves (moving a batch axis, broadcasting).
+
+    The lax modules install them at import; the interpreters call `core.ops.<name>` so that
+    imports still go one way (core <- interpreters <- lax).
+    """
+
+    transpose: Callable
+    broadcast_in_dim: Callable
+    reduce_sum: Callable
+    reshape: Callable
+    convert_element_type: Callable
+    bdim_at_front: Callable
+
+
+ops = _Ops()
+
+
+# ----------------------------------------------------------------------------------------------
+# Trace context
+
+
+class _TraceContext(threading.local):
+    trace: Trace
+
+
+_ctx = _TraceContext()
+
+
+class set_current_trace:
+    """Context manager making `trace` the current trace."""
+
+    __slots__ = ("trace", "prev")
+
+    def __init__(self, trace: Trace):
+        self.trace = trace
+
+    def __enter__(self):
+        self.prev = _ctx.trace
+        _ctx.trace = self.trace
+
+    def __exit__(self, *exc):
+        _ctx.trace = self.prev
+
+
+def current_trace() -> Trace:
+    return _ctx.trace
+
+
+class Trace:
+    """Base class: one subclass per transformation. `parent` is the enclosing trace."""
+
+    parent: Trace | None = None
+    name = "trace"
+
+    def process_primitive(self, prim: Primitive, args: Sequence[Any], params: dict):
+        raise NotImplementedError
+
+    def process_custom_jvp_call(self, prim, fun, jvp, args, *, symbolic_zeros):
+        raise NotImplementedError(f"custom_jvp calls are not supported under {self.name}")
+
+    def process_custom_vjp_call(self, prim, fun, fwd, bwd, args, *, out_trees, symbolic_zeros):
+        raise NotImplementedError(f"custom_vjp calls are not supported under {self.name}")
+
+    def __repr__(self):
+        return f"{type(self).__name__}"
+
+
+class EvalTrace(Trace):
+    """No transformation: run the primitive's NumPy implementation."""
+
+    name = "evaluation"
+
+    def process_primitive(self, prim, args, params):
+        return prim.eval_impl(*args, **params)
+
+    def process_custom_jvp_call(self, prim, fun, jvp, args, *, symbolic_zeros):
+        return fun(*args)
+
+    def process_custom_vjp_call(self, prim, fun, fwd, bwd, args, *, out_trees, symbolic_zeros):
+        return fun(*args)
+
+
+eval_trace = EvalTrace()
+_ctx.trace = eval_trace
+_orig_init = _TraceContext.__init__
+
+
+def _ctx_init(self):  # new threads start with no transformation active
+    self.trace = eval_trace
+
+
+_TraceContext.__init__ = _ctx_init  # type: ignore[method-assign]
+
+
+def eager_impl(prim: Primitive) -> Callable:
+    """Builds `prim.eval_impl`: unwrap Arrays, call `prim.impl`, wrap results with weak types."""
+    impl = prim.impl
+    weak_rule = prim.weak_type_rule
+    if prim.multiple_results:
+
+        def eval_multi(*args, **params):
+            vals = [to_numpy(x) for x in args]
+            outs = impl(*vals, **params)
+            weak = weak_rule(*[_is_weak(x) for x in args], **params)
+            return [_wrap(o, w) for o, w in zip(outs, weak, strict=True)]
+
+        return eval_multi
+
+    def eval_single(*args, **params):
+        vals = [x._value if type(x) is Array else to_numpy(x) for x in args]
+        out = impl(*vals, **params)
+        return _wrap(out, weak_rule(*[_is_weak(x) for x in args], **params))
+
+    return eval_single
+
+
+def _is_weak(x) -> bool:
+    t = type(x)
+    if t is Array:
+        return x.weak_type
+    return t in (float, int, bool, complex) or getattr(x, "weak_type", False)
+
+
+def _wrap(value, weak: bool) -> Array:
+    a = Array.__new__(Array)
+    a._value = value
+    a.weak_type = weak
+    return a
+
+
+# ----------------------------------------------------------------------------------------------
+# Tracers
+
+
+class Tracer:
+    """A value being traced by one transformation. Subclasses define `aval`."""
+
+    __slots__ = ("_trace",)
+    __array_priority__ = 1000
+
+    @property
+    def aval(self) -> ShapedArray:
+        raise NotImplementedError
+
+    shape = property(lambda self: self.aval.shape)
+    dtype = property(lambda self: self.aval.dtype)
+    ndim = property(lambda self: self.aval.ndim)
+    size = property(lambda self: self.aval.size)
+    weak_type = property(lambda self: self.aval.weak_type)
+
+    def to_concrete_value(self) -> Array | None:
+        """The concrete value behind this tracer, when the transformation has one."""
+        return None
+
+    def _concrete(self, error_cls, what: str):
+        val = self.to_concrete_value()
+        if val is not None:
+            return val
+        raise error_cls(_concretization_message(self, what))
+
+    def __bool__(self):
+        return bool(self._concrete(TracerBoolConversionError, "bool"))
+
+    def __int__(self):
+        return int(self._concrete(ConcretizationTypeError, "int"))
+
+    def __float__(self):
+        return float(self._concrete(ConcretizationTypeError, "float"))
+
+    def __complex__(self):
+        return complex(self._concrete(ConcretizationTypeError, "complex"))
+
+    def __index__(self):
+        return operator.index(self._concrete(TracerIntegerConversionError, "index"))
+
+    def item(self, *args):
+        return self._concrete(ConcretizationTypeError, "item").item(*args)
+
+    def tolist(self):
+        return self._concrete(ConcretizationTypeError, "tolist").tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        val = self.to_concrete_value()
+        if val is None:
+            raise TracerArrayConversionError(
+                f"The numpy.ndarray conversion method __array__() was called on traced array "
+                f"with shape {self.aval.str_short()} ({self._trace.name}). Use jaxlite.numpy "
+                "functions rather than numpy functions inside transformed functions."
+            )
+        return np.asarray(val, dtype=dtype)
+
+    def __len__(self):
+        if not self.shape:
+            raise TypeError("len() of unsized object")
+        return self.shape[0]
+
+    def __iter__(self):
+        if not self.shape:
+            raise TypeError("iteration over a 0-d array")
+        from jaxlite._src.lax.shape import index_in_dim  # noqa: PLC0415  (lax sits above core)
+
+        return (index_in_dim(self, i, 0, keepdims=False) for i in range(self.shape[0]))
+
+    def __hash__(self):
+        raise TypeError(f"unhashable type: {type(self).__name__}")
+
+    def block_until_ready(self):
+        return self
+
+    def __repr__(self):
+        return f"Traced<{self.aval.str_short()}>with<{self._trace.name}>"
+
+    def __format__(self, spec):
+        return format(repr(self), spec)
+
+
+_WHAT = {
+    "bool": "Attempted boolean conversion of traced array with shape {aval}.",
+    "int": "Attempted int conversion of traced array with shape {aval}.",
+    "float": "Attempted float conversion of traced array with shape {aval}.",
+    "complex": "Attempted complex conversion of traced array with shape {aval}.",
+    "index": "Attempted to use traced array with shape {aval} as an integer index.",
+    "item": "Attempted item() on traced array with shape {aval}.",
+    "tolist": "Attempted tolist() on traced array with shape {aval}.",
+}
+
+
+def _concretization_message(t: Tracer, what: str) -> str:
+    head = _WHAT[what].format(aval=t.aval.str_short())
+    where = getattr(t._trace, "debug", None)
+    ctx = f"\nThe error occurred while tracing {where}." if where else ""
+    return (
+        f"{head}{ctx}\nThis concrete value is not available in Python because it depends on "
+        f"the value of an argument traced by {t._trace.name}: only its shape and dtype are "
+        "known here.\nFixes: use jnp.where or lax.cond / lax.while_loop instead of Python "
+        "control flow, compute the value from static information (x.shape), or mark the "
+        "argument static with jit(f, static_argnums=...) / static_argnames."
+    )
+
+
+def is_tracer(x: Any) -> bool:
+    return isinstance(x, Tracer)
+
+
+# The concrete Array lives in array.py; imported here so core can construct results.
+from jaxlite._src.array import Array  # noqa: E402
+
+Array._to_numpy = staticmethod(to_numpy)

@@ -1,0 +1,345 @@
+"""Automatic differentiation: forward mode (JVP), linearize, and transposition (reverse mode).
+
+Reverse mode is linearize + transpose, as in JAX: `linearize_flat` runs the JVP trace on top
+of a partial-evaluation trace, so primal operations run now and tangent operations are staged
+into a linear jaxpr; `backward_pass` transposes that jaxpr. Missing (co)tangents are symbolic
+`Zero`s, never materialised arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from jaxlite._src import core, dtypes
+from jaxlite._src.core import Array, ShapedArray, Tracer, get_aval, set_current_trace
+from jaxlite._src.interpreters import partial_eval as pe
+from jaxlite._src.jaxpr import ClosedJaxpr, Jaxpr, Literal, Var
+
+
+class Zero:
+    """A symbolic zero (co)tangent of abstract value `aval`."""
+
+    __slots__ = ("aval",)
+
+    def __init__(self, aval: ShapedArray):
+        self.aval = aval
+
+    @staticmethod
+    def from_primal_value(x: Any) -> Zero:
+        return Zero(get_aval(x).to_tangent_aval())
+
+    def __repr__(self):
+        return f"Zero({self.aval.str_short()})"
+
+
+def zeros_like_aval(aval: ShapedArray) -> Array:
+    """A concrete zero array (valid as a constant under every trace)."""
+    return core._wrap(np.zeros(aval.shape, aval.dtype), aval.weak_type)
+
+
+def instantiate_zeros(t: Any) -> Any:
+    return zeros_like_aval(t.aval) if type(t) is Zero else t
+
+
+def add_tangents(x: Any, y: Any) -> Any:
+    if type(x) is Zero:
+        return y
+    if type(y) is Zero:
+        return x
+    return add_any_p.bind(x, y)
+
+
+# add_any: the sum of two (co)tangents of one aval; interpreters need it themselves.
+add_any_p = core.Primitive("add_any")
+add_any_p.impl = np.add
+add_any_p.weak_type_rule = lambda a, b: a and b
+add_any_p.abstract_eval = lambda x, y: x
+add_any_p.eval_impl = core.eager_impl(add_any_p)
+add_any_p.jvp = lambda primals, tangents: (
+    add_any_p.bind(*primals),
+    add_tangents(*tangents),
+)
+add_any_p.transpose = lambda ct, x, y: [ct, ct]
+
+
+def _add_any_batch(axis_size, vals, dims):
+    x, y = vals
+    dx, dy = dims
+    if dx != dy:
+        x, y = core.ops.bdim_at_front(x, dx, axis_size), core.ops.bdim_at_front(y, dy, axis_size)
+        dx = 0
+    return add_any_p.bind(x, y), dx
+
+
+add_any_p.batch = _add_any_batch
+
+
+# ----------------------------------------------------------------------------------------------
+# Forward mode
+
+
+class JVPTracer(Tracer):
+    __slots__ = ("primal", "tangent")
+
+    def __init__(self, trace: JVPTrace, primal: Any, tangent: Any):
+        self._trace = trace
+        self.primal = primal
+        self.tangent = tangent
+
+    @property
+    def aval(self):
+        return get_aval(self.primal)
+
+    def to_concrete_value(self):
+        p = self.primal
+        if type(p) is Array:
+            return p
+        if isinstance(p, Tracer):
+            return p.to_concrete_value()
+        return core._wrap(core.to_numpy(p), core._is_weak(p))
+
+
+class JVPTrace(core.Trace):
+    name = "jvp"
+
+    def __init__(self, parent: core.Trace):
+        self.parent = parent
+
+    def unpack(self, x):
+        if isinstance(x, JVPTracer) and x._trace is self:
+            return x.primal, x.tangent
+        return x, None
+
+    def process_primitive(self, prim, args, params):
+        primals = []
+        tangents = []
+        nonzero = False
+        for x in args:
+            if isinstance(x, JVPTracer) and x._trace is self:
+                primals.append(x.primal)
+                tangents.append(x.tangent)
+                nonzero = nonzero or type(x.tangent) is not Zero
+            else:
+                primals.append(x)
+                tangents.append(None)
+        parent = self.parent
+        prev = core._ctx.trace
+        core._ctx.trace = parent
+        try:
+            if not nonzero:
+                return prim.bind(*primals, **params)
+            rule = prim.jvp
+            if rule is None:
+                raise core.missing_rule(prim, "jvp", "forward-mode differentiation")
+            tangents = [Zero.from_primal_value(p) if t is None else t
+                        for p, t in zip(primals, tangents, strict=True)]
+            primal_out, tangent_out = rule(primals, tangents, **params)
+        finally:
+            core._ctx.trace = prev
+        if prim.multiple_results:
+            return [self.maybe_tracer(p, t) for p, t in zip(primal_out, tangent_out, strict=True)]
+        return self.maybe_tracer(primal_out, tangent_out)
+
+    def maybe_tracer(self, primal, tangent):
+        if type(tangent) is Zero:
+            return primal
+        return JVPTracer(self, primal, tangent)
+
+    def process_custom_jvp_call(self, prim, fun, jvp, args, *, symbolic_zeros):
+        return prim.process_jvp(self, fun, jvp, args, symbolic_zeros=symbolic_zeros)
+
+    def process_custom_vjp_call(self, prim, fun, fwd, bwd, args, *, out_trees, symbolic_zeros):
+        return prim.process_jvp(
+            self, fun, fwd, bwd, args, out_trees=out_trees, symbolic_zeros=symbolic_zeros
+        )
+
+
+def _tangent_in(primal, tangent):
+    if tangent is None or type(tangent) is Zero:
+        return Zero.from_primal_value(primal)
+    if getattr(tangent, "dtype", None) == dtypes.float0:
+        return Zero.from_primal_value(primal)
+    return tangent
+
+
+def jvp_flat(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]):
+    """`f(*primals)` and its directional derivative; tangent outputs may be `Zero`."""
+    trace = JVPTrace(core.current_trace())
+    ins = [
+        trace.maybe_tracer(p, _tangent_in(p, t)) for p, t in zip(primals, tangents, strict=True)
+    ]
+    with set_current_trace(trace):
+        outs = f(*ins)
+    primals_out, tangents_out = [], []
+    for o in outs:
+        p, t = trace.unpack(o)
+        primals_out.append(p)
+        tangents_out.append(Zero.from_primal_value(p) if t is None else t)
+    return primals_out, tangents_out
+
+
+def jvp_jaxpr(closed: ClosedJaxpr, nonzeros: Sequence[bool]) -> tuple[ClosedJaxpr, list[bool]]:
+    """A jaxpr computing `(*primals_out, *nonzero tangents_out)` from primals and the nonzero
+    tangents; also returns which output tangents are nonzero."""
+    n = len(closed.in_avals)
+    out_nz: list[bool] = []
+
+    def fun(*args):
+        primals, tangents = args[:n], list(args[n:])
+        ts = [tangents.pop(0) if nz else None for nz in nonzeros]
+        po, to = jvp_flat(lambda *xs: core_eval(closed, xs), primals, ts)
+        out_nz[:] = [type(t) is not Zero for t in to]
+        return [*po, *[t for t in to if type(t) is not Zero]]
+
+    tangent_avals = [a.to_tangent_aval() for a, nz in zip(closed.in_avals, nonzeros, strict=True)
+                     if nz]
+    out = pe.trace_to_jaxpr(fun, [*closed.in_avals, *tangent_avals], name="jvp")
+    return out, out_nz
+
+
+def core_eval(closed: ClosedJaxpr, args):
+    from jaxlite._src.jaxpr import eval_jaxpr  # noqa: PLC0415
+
+    return eval_jaxpr(closed.jaxpr, closed.consts, *args)
+
+
+# ----------------------------------------------------------------------------------------------
+# Linearize and reverse mode
+
+
+def linearize_flat(f: Callable, primals: Sequence[Any]):
+    """Runs `f` forward and stages its linear tangent map.
+
+    Returns `(primals_out, linear, out_nonzero)` where `linear` is a closed jaxpr from the
+    tangents of `primals` to the nonzero output tangents.
+    """
+    parent = core.current_trace()
+    ptrace = pe.JaxprTrace(parent, known_eval=True, name="linearize")
+    jtrace = JVPTrace(ptrace)
+    ins = [JVPTracer(jtrace, p, ptrace.new_arg(get_aval(p).to_tangent_aval())) for p in primals]
+    with set_current_trace(jtrace):
+        outs = f(*ins)
+    primals_out, tangents_out = [], []
+    for o in outs:
+        p, t = jtrace.unpack(o)
+        if ptrace.is_own(p):
+            raise core.InternalError("internal: a primal output depends on tangents")
+        primals_out.append(p)
+        tangents_out.append(Zero.from_primal_value(p) if t is None else t)
+    out_nonzero = [type(t) is not Zero for t in tangents_out]
+    linear = ptrace.to_jaxpr([t for t in tangents_out if type(t) is not Zero])
+    return primals_out, pe.dce_closed(linear), out_nonzero
+
+
+class UndefinedPrimal:
+    """Marks a linear input of an equation being transposed."""
+
+    __slots__ = ("aval",)
+
+    def __init__(self, aval: ShapedArray):
+        self.aval = aval
+
+    def __repr__(self):
+        return f"UndefinedPrimal({self.aval.str_short()})"
+
+
+def is_undefined_primal(x: Any) -> bool:
+    return type(x) is UndefinedPrimal
+
+
+def backward_pass(jaxpr: Jaxpr, consts: Sequence[Any], args: Sequence[Any], cts: Sequence[Any]):
+    """Transposes `jaxpr` with respect to its `UndefinedPrimal` arguments.
+
+    Equations with no linear input are evaluated forward first; the linear ones are then
+    transposed in reverse order. Returns one cotangent (possibly `Zero`) per argument.
+    """
+    primal_env: dict[Var, Any] = {}
+    linear: set[Var] = set()
+    for v, x in zip(jaxpr.constvars, consts, strict=True):
+        primal_env[v] = x
+    for v, x in zip(jaxpr.invars, args, strict=True):
+        if type(x) is UndefinedPrimal:
+            linear.add(v)
+        else:
+            primal_env[v] = x
+
+    def read_primal(v):
+        if type(v) is Literal:
+            return v.val
+        if v in linear:
+            return UndefinedPrimal(v.aval)
+        return primal_env[v]
+
+    linear_eqns = []
+    for eqn in jaxpr.eqns:
+        if any(type(v) is Var and v in linear for v in eqn.invars):
+            linear.update(eqn.outvars)
+            linear_eqns.append(eqn)
+        else:
+            outs = eqn.primitive.bind(*[read_primal(v) for v in eqn.invars], **eqn.params)
+            outs = outs if eqn.primitive.multiple_results else [outs]
+            primal_env.update(zip(eqn.outvars, outs, strict=True))
+
+    ct_env: dict[Var, Any] = {}
+
+    def write_ct(v, ct):
+        if type(v) is not Var or v not in linear or ct is None or type(ct) is Zero:
+            return
+        prev = ct_env.get(v)
+        ct_env[v] = ct if prev is None else add_any_p.bind(prev, ct)
+
+    for v, ct in zip(jaxpr.outvars, cts, strict=True):
+        write_ct(v, ct)
+
+    for eqn in reversed(linear_eqns):
+        prim = eqn.primitive
+        cts_out = [ct_env.pop(v, None) for v in eqn.outvars]
+        if all(c is None for c in cts_out):
+            continue
+        cts_out = [Zero(v.aval.to_tangent_aval()) if c is None else c
+                   for v, c in zip(eqn.outvars, cts_out, strict=True)]
+        if prim.transpose is None:
+            raise core.missing_rule(prim, "transpose", "reverse-mode differentiation")
+        invals = [read_primal(v) for v in eqn.invars]
+        ct_arg = cts_out if prim.multiple_results else cts_out[0]
+        cts_in = prim.transpose(ct_arg, *invals, **eqn.params)
+        for v, ct in zip(eqn.invars, cts_in, strict=True):
+            write_ct(v, ct)
+
+    return [ct_env.get(v, Zero(v.aval)) if v in linear else Zero(v.aval) for v in jaxpr.invars]
+
+
+def vjp_flat(f: Callable, primals: Sequence[Any]):
+    """Returns `(primals_out, f_vjp)` with `f_vjp(cts) -> cotangents per primal` (maybe Zero)."""
+    primals_out, linear, out_nonzero = linearize_flat(f, primals)
+    out_avals = [get_aval(p).to_tangent_aval() for p in primals_out]
+
+    def f_vjp(cts: Sequence[Any]) -> list:
+        cts = [c for c, nz in zip(cts, out_nonzero, strict=True) if nz]
+        args = [UndefinedPrimal(v.aval) for v in linear.jaxpr.invars]
+        return backward_pass(linear.jaxpr, linear.consts, args, cts)
+
+    f_vjp.out_avals = out_avals  # type: ignore[attr-defined]
+    return primals_out, f_vjp
+
+
+def transpose_jaxpr(closed: ClosedJaxpr, linear_mask: Sequence[bool]) -> ClosedJaxpr:
+    """A jaxpr mapping `(*non-linear inputs, *output cotangents)` to cotangents of the linear
+    inputs (zeros instantiated)."""
+    in_avals = closed.in_avals
+    lin_avals = [a for a, lin in zip(in_avals, linear_mask, strict=True) if lin]
+    res_avals = [a for a, lin in zip(in_avals, linear_mask, strict=True) if not lin]
+    ct_avals = [a.to_tangent_aval() for a in closed.out_avals]
+
+    def fun(*args):
+        res, cts = list(args[: len(res_avals)]), args[len(res_avals):]
+        full = [UndefinedPrimal(a) if lin else res.pop(0)
+                for a, lin in zip(in_avals, linear_mask, strict=True)]
+        out = backward_pass(closed.jaxpr, closed.consts, full, list(cts))
+        return [instantiate_zeros(c) for c, lin in zip(out, linear_mask, strict=True) if lin]
+
+    del lin_avals
+    return pe.trace_to_jaxpr(fun, [*res_avals, *ct_avals], name="transpose")

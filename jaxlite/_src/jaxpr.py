@@ -1,0 +1,262 @@
+"""The jaxpr IR: typed first-order programs, their evaluation, checking and printing."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from jaxlite._src import core
+from jaxlite._src.core import ShapedArray
+
+_counter = itertools.count()
+
+
+class Var:
+    """A variable, named only when printed."""
+
+    __slots__ = ("aval", "count")
+
+    def __init__(self, aval: ShapedArray):
+        self.aval = aval
+        self.count = next(_counter)
+
+    def __repr__(self):
+        return f"Var({self.count}:{self.aval.str_short()})"
+
+
+class DropVar(Var):
+    """An output nobody reads (printed `_`)."""
+
+    __slots__ = ()
+
+
+class Literal:
+    """A scalar constant written inline in a jaxpr (`2.0:f32[]`)."""
+
+    __slots__ = ("val", "aval")
+
+    def __init__(self, val: Any, aval: ShapedArray):
+        self.val = val
+        self.aval = aval
+
+    def __repr__(self):
+        return f"Literal({self.val})"
+
+
+Atom = Var | Literal
+
+
+class JaxprEqn(NamedTuple):
+    primitive: core.Primitive
+    invars: list
+    outvars: list
+    params: dict
+
+
+class Jaxpr:
+    """`{ lambda constvars ; invars . let eqns in outvars }`."""
+
+    __slots__ = ("constvars", "invars", "outvars", "eqns", "__weakref__")
+
+    def __init__(self, constvars, invars, outvars, eqns):
+        self.constvars = list(constvars)
+        self.invars = list(invars)
+        self.outvars = list(outvars)
+        self.eqns = list(eqns)
+
+    @property
+    def in_avals(self):
+        return [v.aval for v in self.invars]
+
+    @property
+    def out_avals(self):
+        return [v.aval for v in self.outvars]
+
+    def __str__(self):
+        return pp_jaxpr(self)
+
+    __repr__ = __str__
+
+
+class ClosedJaxpr:
+    """A jaxpr with values for its constvars."""
+
+    __slots__ = ("jaxpr", "consts", "__weakref__")
+
+    def __init__(self, jaxpr: Jaxpr, consts: Sequence[Any]):
+        assert len(jaxpr.constvars) == len(consts), "internal: const count mismatch"
+        self.jaxpr = jaxpr
+        self.consts = list(consts)
+
+    in_avals = property(lambda self: self.jaxpr.in_avals)
+    out_avals = property(lambda self: self.jaxpr.out_avals)
+    eqns = property(lambda self: self.jaxpr.eqns)
+
+    def __str__(self):
+        return pp_jaxpr(self.jaxpr)
+
+    __repr__ = __str__
+
+    def _repr_pretty_(self, p, cycle):
+        p.text(str(self))
+
+
+# ----------------------------------------------------------------------------------------------
+# Evaluation
+
+
+def eval_jaxpr(jaxpr: Jaxpr, consts: Sequence[Any], *args: Any) -> list:
+    """Evaluates `jaxpr` by binding each equation under the current trace."""
+    env: dict[Var, Any] = {}
+
+    def read(v):
+        return v.val if type(v) is Literal else env[v]
+
+    for v, x in zip(jaxpr.constvars, consts, strict=True):
+        env[v] = x
+    for v, x in zip(jaxpr.invars, args, strict=True):
+        env[v] = x
+    for eqn in jaxpr.eqns:
+        outs = eqn.primitive.bind(*[read(v) for v in eqn.invars], **eqn.params)
+        if eqn.primitive.multiple_results:
+            for v, x in zip(eqn.outvars, outs, strict=True):
+                env[v] = x
+        else:
+            env[eqn.outvars[0]] = outs
+    return [read(v) for v in jaxpr.outvars]
+
+
+def jaxpr_as_fun(closed: ClosedJaxpr):
+    def fun(*args):
+        return eval_jaxpr(closed.jaxpr, closed.consts, *args)
+
+    return fun
+
+
+def check_jaxpr(jaxpr: Jaxpr) -> None:
+    """Type-checks a jaxpr: every variable defined once before use, avals match abstract eval."""
+    defined: set[Var] = set()
+
+    def use(v, where):
+        if type(v) is Literal:
+            return
+        if v not in defined:
+            raise TypeError(f"internal: jaxpr uses undefined variable {v} in {where}\n{jaxpr}")
+
+    for v in itertools.chain(jaxpr.constvars, jaxpr.invars):
+        if v in defined:
+            raise TypeError(f"internal: variable {v} defined twice\n{jaxpr}")
+        defined.add(v)
+    for eqn in jaxpr.eqns:
+        for v in eqn.invars:
+            use(v, eqn.primitive.name)
+        rule = eqn.primitive.abstract_eval
+        if rule is not None:
+            out = rule(*[v.aval for v in eqn.invars], **eqn.params)
+            out = out if eqn.primitive.multiple_results else [out]
+            got = [v.aval for v in eqn.outvars]
+            if [(a.shape, a.dtype) for a in out] != [(a.shape, a.dtype) for a in got]:
+                raise TypeError(
+                    f"internal: {eqn.primitive.name} outputs {got} but its abstract "
+                    f"evaluation gives {out}"
+                )
+        for v in eqn.outvars:
+            defined.add(v)
+    for v in jaxpr.outvars:
+        use(v, "outputs")
+
+
+# ----------------------------------------------------------------------------------------------
+# Printing in JAX's format
+
+
+def _names():
+    for n in itertools.count(1):
+        for combo in itertools.product("abcdefghijklmnopqrstuvwxyz", repeat=n):
+            yield "".join(combo)
+
+
+class _Namer:
+    def __init__(self):
+        self.names: dict[Var, str] = {}
+        self.gen = _names()
+
+    def __call__(self, v) -> str:
+        if type(v) is Literal:
+            return pp_literal(v)
+        if isinstance(v, DropVar):
+            return "_"
+        name = self.names.get(v)
+        if name is None:
+            name = self.names[v] = next(self.gen)
+        return name
+
+
+def pp_literal(lit: Literal) -> str:
+    val = np.asarray(lit.val)
+    if val.dtype == np.bool_:
+        text = "True" if val else "False"
+    elif np.issubdtype(val.dtype, np.floating):
+        f = float(val)
+        text = repr(f) if np.isfinite(f) else {True: "inf", False: "-inf"}.get(f > 0, "nan")
+        if np.isnan(f):
+            text = "nan"
+    else:
+        text = str(val.item())
+    return f"{text}:{lit.aval.str_short()}"
+
+
+def _pp_param(v: Any, indent: int, namer_factory) -> str:
+    if isinstance(v, ClosedJaxpr):
+        v = v.jaxpr
+    if isinstance(v, Jaxpr):
+        return _pp(v, indent + 4, _Namer())
+    if isinstance(v, np.dtype):
+        return v.name
+    if isinstance(v, type) and issubclass(v, np.generic):
+        return np.dtype(v).name
+    if isinstance(v, tuple):
+        return "(" + ", ".join(_pp_param(x, indent, namer_factory) for x in v) + (
+            ",)" if len(v) == 1 else ")"
+        )
+    if isinstance(v, list):
+        return "[" + ", ".join(_pp_param(x, indent, namer_factory) for x in v) + "]"
+    if callable(v) and hasattr(v, "__name__"):
+        return v.__name__
+    return str(v)
+
+
+def _pp_eqn(eqn: JaxprEqn, namer: _Namer, indent: int) -> str:
+    lhs = " ".join(f"{namer(v)}:{v.aval.str_short()}" for v in eqn.outvars)
+    params = {k: v for k, v in eqn.params.items() if not k.startswith("_")}
+    pad = " " * indent
+    # Alphabetical, with sub-jaxprs last, as JAX prints them.
+    order = sorted(params.items(), key=lambda kv: (isinstance(kv[1], (Jaxpr, ClosedJaxpr)), kv[0]))
+    shown = [(k, _pp_param(v, indent, _Namer)) for k, v in order]
+    args = " ".join(namer(v) for v in eqn.invars)
+    if any("\n" in s for _, s in shown) or len(pad + lhs + " ".join(s for _, s in shown)) > 80:
+        inner = "\n".join(f"{pad}  {k}={s}" for k, s in shown)
+        return f"{pad}{lhs} = {eqn.primitive.name}[\n{inner}\n{pad}] {args}".rstrip()
+    bracket = "[" + " ".join(f"{k}={s}" for k, s in shown) + "]" if shown else ""
+    return f"{pad}{lhs} = {eqn.primitive.name}{bracket} {args}".rstrip()
+
+
+def _pp(jaxpr: Jaxpr, indent: int, namer: _Namer) -> str:
+    def binders(vs):
+        return " ".join(f"{namer(v)}:{v.aval.str_short()}" for v in vs)
+
+    head = f"{{ lambda {binders(jaxpr.constvars)}; {binders(jaxpr.invars)}. let"
+    body = "\n".join(_pp_eqn(e, namer, indent + 2) for e in jaxpr.eqns)
+    outs = ", ".join(namer(v) for v in jaxpr.outvars)
+    outs = f"({outs},)" if len(jaxpr.outvars) == 1 else f"({outs})"
+    pad = " " * (indent - 2 if indent >= 2 else 0)
+    if not jaxpr.eqns:
+        return f"{head}  in {outs} }}"
+    return f"{head}\n{body}\n{pad}  in {outs} }}"
+
+
+def pp_jaxpr(jaxpr: Jaxpr) -> str:
+    return _pp(jaxpr, 2, _Namer())

@@ -1,0 +1,1 @@
+"""lax primitives, split by family; `jaxlite.lax` re-exports their public wrappers."""

@@ -1,0 +1,335 @@
+"""Rule combinators: one signature per rule kind, and the symbolic-zero handling for all.
+
+A primitive is declared in one block: `standard_primitive` (or `unop`/`binop`) builds it with
+its implementation and abstract evaluation, then `defjvp`/`deflinear`/`defbilinear`/
+`defjvp_zero` set forward mode (and transposition), and `defvectorized`/`defbroadcasting`/
+`defreducer` set batching.
+
+Partial JVP functions all take `(g, ans, *primals, **params)`: the input tangent `g`, the
+primal output `ans`, the primal inputs. Transpose rules take `(ct, *args, **params)` where
+linear arguments are `UndefinedPrimal`s, and return one cotangent (or None) per argument.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from jaxlite._src import core, dtypes
+from jaxlite._src.core import Primitive, ShapedArray, get_aval
+from jaxlite._src.interpreters.ad import (
+    UndefinedPrimal,
+    Zero,
+    add_tangents,
+    instantiate_zeros,
+)
+from jaxlite._src.interpreters.batching import moveaxis, not_mapped
+
+JvpRule = Callable[..., tuple[Any, Any]]
+TransposeRule = Callable[..., Sequence[Any]]
+BatchRule = Callable[..., tuple[Any, Any]]
+AbstractEvalRule = Callable[..., ShapedArray]
+
+
+def _all_weak(*weak, **params) -> bool:
+    return bool(weak) and all(weak)
+
+
+def standard_primitive(
+    name: str,
+    impl: Callable,
+    shape_rule: Callable,
+    dtype_rule: Callable,
+    weak_type_rule: Callable | None = None,
+) -> Primitive:
+    """A single-result primitive whose abstract value comes from shape, dtype, weak-type rules."""
+    prim = Primitive(name)
+    prim.impl = impl
+    weak_rule = weak_type_rule or _all_weak
+    prim.weak_type_rule = weak_rule
+
+    def abstract_eval(*avals, **params):
+        return ShapedArray(
+            shape_rule(*avals, **params),
+            dtype_rule(*avals, **params),
+            weak_rule(*[a.weak_type for a in avals], **params),
+        )
+
+    prim.abstract_eval = abstract_eval
+    prim.eval_impl = core.eager_impl(prim)
+    return prim
+
+
+def multi_result_primitive(
+    name: str, impl: Callable, abstract_eval: Callable, weak_type_rule: Callable
+) -> Primitive:
+    prim = Primitive(name, multiple_results=True)
+    prim.impl = impl
+    prim.abstract_eval = abstract_eval
+    prim.weak_type_rule = weak_type_rule
+    prim.eval_impl = core.eager_impl(prim)
+    return prim
+
+
+# ----------------------------------------------------------------------------------------------
+# Elementwise primitives
+
+_KIND_NAMES = {
+    "f": "floating",
+    "c": "complexfloating",
+    "i": "signedinteger",
+    "u": "unsignedinteger",
+    "b": "bool",
+}
+FLOAT = "fc"
+INEXACT = "fc"
+REAL_FLOAT = "f"
+NUMBER = "fciu"
+INTEGER = "iu"
+ANY = "fciub"
+BOOL_OR_INT = "iub"
+
+
+def _check_kinds(name: str, dtype: np.dtype, kinds: str) -> None:
+    if dtype.kind not in kinds:
+        accepted = ", ".join(_KIND_NAMES[k] for k in kinds)
+        raise TypeError(
+            f"{name} does not accept dtype {dtype.name}. Accepted dtypes are subtypes of "
+            f"{accepted}."
+        )
+
+
+def broadcasting_shape(name: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """Elementwise shape rule: equal shapes, where rank-0 operands broadcast."""
+    full = [s for s in shapes if s]
+    if not full:
+        return ()
+    first = full[0]
+    for s in full[1:]:
+        if s != first:
+            shown = ", ".join(str(tuple(x)) for x in shapes)
+            raise TypeError(
+                f"{name} got incompatible shapes for broadcasting: {shown}. lax operations "
+                "need equal shapes; jaxlite.numpy functions broadcast for you."
+            )
+    return first
+
+
+def unop(
+    name: str,
+    impl: Callable,
+    kinds: str,
+    *,
+    result_dtype: Callable[[np.dtype], np.dtype] | None = None,
+    weak_type_rule: Callable | None = None,
+) -> Primitive:
+    """A unary elementwise primitive, batched elementwise."""
+
+    def dtype_rule(x, **params):
+        _check_kinds(name, x.dtype, kinds)
+        return x.dtype if result_dtype is None else result_dtype(x.dtype)
+
+    prim = standard_primitive(name, impl, lambda x, **p: x.shape, dtype_rule, weak_type_rule)
+    defvectorized(prim)
+    return prim
+
+
+def binop(
+    name: str,
+    impl: Callable,
+    kinds: str,
+    *,
+    result_dtype: np.dtype | None = None,
+    weak_type_rule: Callable | None = None,
+) -> Primitive:
+    """An n-ary elementwise primitive on operands of one dtype, batched with broadcasting."""
+
+    def dtype_rule(*avals, **params):
+        dts = {a.dtype for a in avals}
+        if len(dts) > 1:
+            got = ", ".join(a.dtype.name for a in avals)
+            raise TypeError(f"{name} requires arguments to have the same dtypes, got {got}.")
+        (dt,) = dts
+        _check_kinds(name, dt, kinds)
+        return dt if result_dtype is None else result_dtype
+
+    def shape_rule(*avals, **params):
+        return broadcasting_shape(name, *[a.shape for a in avals])
+
+    prim = standard_primitive(name, impl, shape_rule, dtype_rule, weak_type_rule)
+    defbroadcasting(prim)
+    return prim
+
+
+def bool_result(*weak, **params) -> bool:
+    """Weak-type rule for comparisons and predicates: never weak."""
+    return False
+
+
+# ----------------------------------------------------------------------------------------------
+# JVP combinators
+
+
+def _zero_out(ans) -> Zero:
+    return Zero(get_aval(ans).to_tangent_aval())
+
+
+def _fit(t: Any, ans: Any) -> Any:
+    """Broadcasts a rank-0 contribution up to the output's shape."""
+    ta, aa = get_aval(t), get_aval(ans)
+    if ta.shape != aa.shape:
+        return core.ops.broadcast_in_dim(t, aa.shape, ())
+    return t
+
+
+def defjvp(prim: Primitive, *fns: Callable | None) -> None:
+    """Forward mode from one partial per argument: `fn(g, ans, *primals, **params)`; None
+    means the output does not depend on that argument differentiably."""
+
+    def jvp(primals, tangents, **params):
+        ans = prim.bind(*primals, **params)
+        out = None
+        for fn, t in zip(fns, tangents, strict=False):
+            if fn is None or type(t) is Zero:
+                continue
+            contrib = _fit(fn(t, ans, *primals, **params), ans)
+            out = contrib if out is None else add_tangents(out, contrib)
+        return ans, _zero_out(ans) if out is None else out
+
+    prim.jvp = jvp
+
+
+def defjvp_zero(prim: Primitive) -> None:
+    """Outputs are piecewise constant (comparisons, floor, argmax): zero tangents."""
+
+    def jvp(primals, tangents, **params):
+        ans = prim.bind(*primals, **params)
+        if prim.multiple_results:
+            return ans, [_zero_out(a) for a in ans]
+        return ans, _zero_out(ans)
+
+    prim.jvp = jvp
+
+
+def deflinear(
+    prim: Primitive, transpose_rule: Callable, linear_argnums: Sequence[int] | None = None
+) -> None:
+    """The primitive is linear in the arguments `linear_argnums` (all by default); the others
+    (indices, predicates) are passed through as primals. `transpose_rule(ct, *args, **params)`
+    is only called with a nonzero cotangent."""
+
+    def jvp(primals, tangents, **params):
+        ans = prim.bind(*primals, **params)
+        lin = range(len(primals)) if linear_argnums is None else linear_argnums
+        if all(type(tangents[i]) is Zero for i in lin):
+            return ans, [_zero_out(a) for a in ans] if prim.multiple_results else _zero_out(ans)
+        args = list(primals)
+        for i in lin:
+            args[i] = instantiate_zeros(tangents[i])
+        return ans, prim.bind(*args, **params)
+
+    def transpose(ct, *args, **params):
+        if type(ct) is Zero or (isinstance(ct, list) and all(type(c) is Zero for c in ct)):
+            return [None] * len(args)
+        return transpose_rule(ct, *args, **params)
+
+    prim.jvp = jvp
+    prim.transpose = transpose
+
+
+def defbilinear(prim: Primitive, lhs_rule: Callable, rhs_rule: Callable) -> None:
+    """`prim(x, y)` is linear in each argument. `lhs_rule(ct, x, y, **params)` gives the
+    cotangent of x (x is an UndefinedPrimal), `rhs_rule` that of y."""
+
+    def jvp(primals, tangents, **params):
+        x, y = primals
+        tx, ty = tangents
+        ans = prim.bind(x, y, **params)
+        out = None
+        if type(tx) is not Zero:
+            out = _fit(prim.bind(tx, y, **params), ans)
+        if type(ty) is not Zero:
+            out = add_tangents(out if out is not None else Zero(None),
+                               _fit(prim.bind(x, ty, **params), ans))
+        return ans, out
+
+    def transpose(ct, x, y, **params):
+        if type(ct) is Zero:
+            return [None, None]
+        if type(x) is UndefinedPrimal and type(y) is UndefinedPrimal:
+            raise core.InternalError(f"internal: {prim.name} transposed in both arguments")
+        if type(x) is UndefinedPrimal:
+            return [lhs_rule(ct, x, y, **params), None]
+        return [None, rhs_rule(ct, x, y, **params)]
+
+    prim.jvp = jvp
+    prim.transpose = transpose
+
+
+def unbroadcast(aval: ShapedArray, ct: Any) -> Any:
+    """Sums `ct` down to a rank-0 `aval` when the operand was broadcast implicitly."""
+    ca = get_aval(ct)
+    if ca.shape == aval.shape:
+        return ct
+    return core.ops.reduce_sum(ct, tuple(range(ca.ndim)))
+
+
+# ----------------------------------------------------------------------------------------------
+# Batching combinators
+
+
+def defvectorized(prim: Primitive) -> None:
+    """Unary elementwise: the batch dimension passes straight through."""
+
+    def batch(axis_size, vals, dims, **params):
+        return prim.bind(*vals, **params), dims[0]
+
+    prim.batch = batch
+
+
+def broadcast_batcher(prim: Primitive, axis_size: int, vals, dims, **params):
+    """Elementwise n-ary batching: every operand gets the batch axis first and the full shape;
+    unbatched rank-0 operands stay scalars (they broadcast implicitly)."""
+    avals = [get_aval(v) for v in vals]
+    if len(set(dims)) == 1 and len({a.shape for a in avals}) == 1:
+        return prim.bind(*vals, **params), dims[0]
+    logical = [
+        a.shape if d is not_mapped else a.shape[:d] + a.shape[d + 1 :]
+        for a, d in zip(avals, dims, strict=True)
+    ]
+    out_shape = (axis_size, *broadcasting_shape(prim.name, *logical))
+    new = []
+    for v, d, shape in zip(vals, dims, logical, strict=True):
+        if d is not_mapped:
+            if shape:
+                v = core.ops.broadcast_in_dim(v, out_shape, tuple(range(1, len(out_shape))))
+        else:
+            v = moveaxis(v, d, 0)
+            if len(shape) + 1 != len(out_shape):
+                v = core.ops.broadcast_in_dim(v, out_shape, (0,))
+        new.append(v)
+    return prim.bind(*new, **params), 0
+
+
+def defbroadcasting(prim: Primitive) -> None:
+    prim.batch = lambda axis_size, vals, dims, **params: broadcast_batcher(
+        prim, axis_size, vals, dims, **params
+    )
+
+
+def defreducer(prim: Primitive, axes_param: str = "axes") -> None:
+    """Reductions over `params[axes_param]`: move the batch axis to the front, shift axes."""
+
+    def batch(axis_size, vals, dims, **params):
+        (x,), (d,) = vals, dims
+        x = moveaxis(x, d, 0)
+        axes = tuple(a + 1 for a in params[axes_param])
+        return prim.bind(x, **{**params, axes_param: axes}), 0
+
+    prim.batch = batch
+
+
+def canonical_dtype_rule(dtype: Any) -> np.dtype:
+    return dtypes.canonicalize_dtype(dtype)
