@@ -191,7 +191,10 @@ class Primitive:
         self.codegen: Callable | None = None
 
     def bind(self, *args, **params):
-        return _ctx.trace.process_primitive(self, args, params)
+        trace = _ctx.trace
+        if trace is eval_trace:  # eager fast path: skip the interpreter call
+            return self.eval_impl(*args, **params)
+        return trace.process_primitive(self, args, params)
 
     def __repr__(self):
         return self.name
@@ -299,8 +302,17 @@ def _ctx_init(self):  # new threads start with no transformation active
 _TraceContext.__init__ = _ctx_init  # type: ignore[method-assign]
 
 
+def all_weak(*weak, **params) -> bool:
+    """The default weak-type rule: the result is weak when every input is."""
+    return bool(weak) and all(weak)
+
+
 def eager_impl(prim: Primitive) -> Callable:
-    """Builds `prim.eval_impl`: unwrap Arrays, call `prim.impl`, wrap results with weak types."""
+    """Builds `prim.eval_impl`: unwrap Arrays, call `prim.impl`, wrap results with weak types.
+
+    This is the eager hot path, so one- and two-Array calls of primitives with the default
+    weak-type rule skip the generic unwrapping.
+    """
     impl = prim.impl
     weak_rule = prim.weak_type_rule
     if prim.multiple_results:
@@ -318,7 +330,29 @@ def eager_impl(prim: Primitive) -> Callable:
         out = impl(*vals, **params)
         return _wrap(out, weak_rule(*[_is_weak(x) for x in args], **params))
 
-    return eval_single
+    if weak_rule is not all_weak:
+        return eval_single
+    new = object.__new__
+
+    def eval_fast(*args, **params):
+        n = len(args)
+        if n == 1:
+            x = args[0]
+            if type(x) is Array:
+                a = new(Array)
+                a._value = impl(x._value, **params)
+                a.weak_type = x.weak_type
+                return a
+        elif n == 2:
+            x, y = args
+            if type(x) is Array and type(y) is Array:
+                a = new(Array)
+                a._value = impl(x._value, y._value, **params)
+                a.weak_type = x.weak_type and y.weak_type
+                return a
+        return eval_single(*args, **params)
+
+    return eval_fast
 
 
 def _is_weak(x) -> bool:

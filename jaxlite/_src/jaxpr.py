@@ -180,14 +180,15 @@ def _names():
 
 
 class _Namer:
-    def __init__(self):
+    def __init__(self, used: set | None = None):
         self.names: dict[Var, str] = {}
         self.gen = _names()
+        self.used = used
 
-    def __call__(self, v) -> str:
+    def __call__(self, v, binder: bool = False) -> str:
         if type(v) is Literal:
             return pp_literal(v)
-        if isinstance(v, DropVar):
+        if isinstance(v, DropVar) or (binder and self.used is not None and v not in self.used):
             return "_"
         name = self.names.get(v)
         if name is None:
@@ -213,7 +214,7 @@ def _pp_param(v: Any, indent: int, namer_factory) -> str:
     if isinstance(v, ClosedJaxpr):
         v = v.jaxpr
     if isinstance(v, Jaxpr):
-        return _pp(v, indent + 4, _Namer())
+        return _pp(v, indent + 4, _Namer(_used_vars(v)))
     if isinstance(v, np.dtype):
         return v.name
     if isinstance(v, type) and issubclass(v, np.generic):
@@ -230,11 +231,11 @@ def _pp_param(v: Any, indent: int, namer_factory) -> str:
 
 
 def _pp_eqn(eqn: JaxprEqn, namer: _Namer, indent: int) -> str:
-    lhs = " ".join(f"{namer(v)}:{v.aval.str_short()}" for v in eqn.outvars)
+    lhs = " ".join(f"{namer(v, binder=True)}:{v.aval.str_short()}" for v in eqn.outvars)
     params = {k: v for k, v in eqn.params.items() if not k.startswith("_")}
     pad = " " * indent
-    # Alphabetical, with sub-jaxprs last, as JAX prints them.
-    order = sorted(params.items(), key=lambda kv: (isinstance(kv[1], (Jaxpr, ClosedJaxpr)), kv[0]))
+    # `name` first, then alphabetical, as JAX prints them.
+    order = sorted(params.items(), key=lambda kv: (kv[0] != "name", kv[0]))
     shown = [(k, _pp_param(v, indent, _Namer)) for k, v in order]
     args = " ".join(namer(v) for v in eqn.invars)
     if any("\n" in s for _, s in shown) or len(pad + lhs + " ".join(s for _, s in shown)) > 80:
@@ -246,17 +247,26 @@ def _pp_eqn(eqn: JaxprEqn, namer: _Namer, indent: int) -> str:
 
 def _pp(jaxpr: Jaxpr, indent: int, namer: _Namer) -> str:
     def binders(vs):
-        return " ".join(f"{namer(v)}:{v.aval.str_short()}" for v in vs)
+        return " ".join(f"{namer(v, binder=True)}:{v.aval.str_short()}" for v in vs)
 
     head = f"{{ lambda {binders(jaxpr.constvars)}; {binders(jaxpr.invars)}. let"
-    body = "\n".join(_pp_eqn(e, namer, indent + 2) for e in jaxpr.eqns)
+    eqns = [_pp_eqn(e, namer, indent + 2) for e in jaxpr.eqns]
     outs = ", ".join(namer(v) for v in jaxpr.outvars)
     outs = f"({outs},)" if len(jaxpr.outvars) == 1 else f"({outs})"
+    flat = [e.strip() for e in eqns]
+    one_line = f"{head} {'; '.join(flat)} in {outs} }}"
+    # JAX's printer puts a jaxpr on one line when it fits in 80 columns.
+    if not any("\n" in e for e in eqns) and len(one_line) + indent - 2 <= 80:
+        return one_line
     pad = " " * (indent - 2 if indent >= 2 else 0)
-    if not jaxpr.eqns:
-        return f"{head}  in {outs} }}"
-    return f"{head}\n{body}\n{pad}  in {outs} }}"
+    return f"{head}\n" + "\n".join(eqns) + f"\n{pad}  in {outs} }}"
+
+
+def _used_vars(jaxpr: Jaxpr) -> set:
+    used = {v for e in jaxpr.eqns for v in e.invars if type(v) is not Literal}
+    used.update(v for v in jaxpr.outvars if type(v) is not Literal)
+    return used
 
 
 def pp_jaxpr(jaxpr: Jaxpr) -> str:
-    return _pp(jaxpr, 2, _Namer())
+    return _pp(jaxpr, 2, _Namer(_used_vars(jaxpr)))

@@ -33,8 +33,7 @@ BatchRule = Callable[..., tuple[Any, Any]]
 AbstractEvalRule = Callable[..., ShapedArray]
 
 
-def _all_weak(*weak, **params) -> bool:
-    return bool(weak) and all(weak)
+_all_weak = core.all_weak
 
 
 def standard_primitive(
