@@ -26,6 +26,10 @@ from jaxlite._src.api import (
 )
 from jaxlite._src.ad_checkpoint import checkpoint as checkpoint, remat as remat
 from jaxlite._src.jit import jit as jit
+from jaxlite._src.custom_derivatives import (
+    custom_jvp as custom_jvp,
+    custom_vjp as custom_vjp,
+)
 from jaxlite._src.tree_util import (
     tree_flatten as tree_flatten,
     tree_leaves as tree_leaves,
@@ -42,6 +46,7 @@ except ImportError:
 from jaxlite import tree_util as tree_util
 from jaxlite import errors as errors
 from jaxlite import tree as tree
+from jaxlite import dtypes as dtypes
 
 __version__ = "0.1.0"
 

@@ -61,14 +61,22 @@ def _tol(dtype: np.dtype, tol: Tolerance, default: dict) -> float:
 # Leaves as NumPy values
 
 
+_PY_SCALARS = (bool, int, float, complex)
+
+
+def _is_py_scalar(x: Any) -> bool:
+    # Exact types: np.float64 subclasses float but is a strongly typed NumPy scalar.
+    return type(x) in _PY_SCALARS
+
+
 def _dtype_of(x: Any) -> np.dtype:
-    if isinstance(x, (bool, int, float, complex)):
+    if _is_py_scalar(x):
         return dtypes.weak_scalar_dtype(x)
     return np.dtype(x.dtype) if hasattr(x, "dtype") else np.asarray(x).dtype
 
 
 def _is_weak(x: Any) -> bool:
-    if isinstance(x, (bool, int, float, complex)):
+    if _is_py_scalar(x):
         return True
     return bool(getattr(x, "weak_type", False))
 
@@ -152,7 +160,7 @@ def _rand_like(rng: np.random.RandomState, x: Any) -> Any:
     if dt.kind == "c":
         val = val + 1j * rng.randn(*shape)
     val = np.asarray(val, dt)
-    if isinstance(x, (float, complex)):  # keep Python scalars weakly typed
+    if type(x) in (float, complex):  # keep Python scalars weakly typed
         return val.item()
     return val
 
@@ -163,8 +171,10 @@ def _axpy(alpha: float, xs: Any, ys: Any) -> Any:
     def one(x, y):
         if not _inexact(y):
             return y
-        if isinstance(y, (float, complex)):
-            return y + alpha * complex(x) if isinstance(y, complex) else y + alpha * float(x)
+        if type(y) is complex:
+            return y + alpha * complex(x)
+        if type(y) is float:
+            return y + alpha * float(x)
         dt = _dtype_of(y)
         return np.asarray(np.asarray(y) + alpha * np.asarray(x), dt)
 

@@ -15,7 +15,7 @@ LAYERS = [
     ("jaxlite._src.interpreters",),
     ("jaxlite._src.rules", "jaxlite._src.lax"),
     ("jaxlite._src.numpy", "jaxlite._src.nn", "jaxlite._src.api", "jaxlite._src.jit",
-     "jaxlite._src.ad_checkpoint", "jaxlite._src.api_util"),
+     "jaxlite._src.ad_checkpoint", "jaxlite._src.api_util", "jaxlite._src.custom_derivatives"),
 ]
 
 

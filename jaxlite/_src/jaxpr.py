@@ -238,7 +238,8 @@ def _pp_eqn(eqn: JaxprEqn, namer: _Namer, indent: int) -> str:
     order = sorted(params.items(), key=lambda kv: (kv[0] != "name", kv[0]))
     shown = [(k, _pp_param(v, indent, _Namer)) for k, v in order]
     args = " ".join(namer(v) for v in eqn.invars)
-    if any("\n" in s for _, s in shown) or len(pad + lhs + " ".join(s for _, s in shown)) > 80:
+    one = f"{pad}{lhs} = {eqn.primitive.name}[{' '.join(f'{k}={s}' for k, s in shown)}] {args}"
+    if any("\n" in s for _, s in shown) or len(one.rstrip()) > 80:
         inner = "\n".join(f"{pad}  {k}={s}" for k, s in shown)
         return f"{pad}{lhs} = {eqn.primitive.name}[\n{inner}\n{pad}] {args}".rstrip()
     bracket = "[" + " ".join(f"{k}={s}" for k, s in shown) + "]" if shown else ""

@@ -46,10 +46,17 @@ def _jit_eval(*args, jaxpr: ClosedJaxpr, name: str):
 _opt_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def _inlined_calls() -> dict:
+    """Call primitives whose bodies jit inlines: when executing, they just run their jaxpr."""
+    from jaxlite._src import custom_derivatives as cd  # noqa: PLC0415
+
+    return {jit_p: "jaxpr", cd.custom_jvp_call_p: "call_jaxpr", cd.custom_vjp_call_p: "call_jaxpr"}
+
+
 def _optimized(closed: ClosedJaxpr) -> ClosedJaxpr:
     out = _opt_cache.get(closed)
     if out is None:
-        out = _opt_cache[closed] = passes.optimize(closed, {jit_p})
+        out = _opt_cache[closed] = passes.optimize(closed, _inlined_calls())
     return out
 
 

@@ -40,7 +40,7 @@ def _generate(closed: ClosedJaxpr) -> Callable[..., list]:
     def name(v) -> str:
         if type(v) is Literal:
             g = fresh("_k")
-            glb[g] = v.val
+            glb[g] = core.to_numpy(v.val)
             return g
         return names[v]
 

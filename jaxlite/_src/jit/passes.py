@@ -10,8 +10,11 @@ from jaxlite._src.interpreters import partial_eval as pe
 from jaxlite._src.jaxpr import ClosedJaxpr, DropVar, Jaxpr, JaxprEqn, Literal, Var
 
 
-def inline_calls(closed: ClosedJaxpr, call_prims: set) -> ClosedJaxpr:
-    """Replaces equations of the call primitives (nested jit) by their bodies."""
+def inline_calls(closed: ClosedJaxpr, call_prims: dict) -> ClosedJaxpr:
+    """Replaces equations of call primitives (nested jit, custom-rule calls) by their bodies.
+
+    `call_prims` maps each such primitive to the name of its jaxpr parameter.
+    """
     if not any(e.primitive in call_prims for e in closed.jaxpr.eqns):
         return closed
     constvars = list(closed.jaxpr.constvars)
@@ -32,7 +35,7 @@ def inline_calls(closed: ClosedJaxpr, call_prims: set) -> ClosedJaxpr:
         for e in jaxpr.eqns:
             ins = [env.get(v, v) if type(v) is not Literal else v for v in e.invars]
             if e.primitive in call_prims:
-                inner = e.params["jaxpr"]
+                inner = e.params[call_prims[e.primitive]]
                 outs = [Var(v.aval) for v in e.outvars]
                 env.update(zip(e.outvars, outs, strict=True))
                 emit(inner.jaxpr, inner.consts, ins, outs)
@@ -46,7 +49,7 @@ def inline_calls(closed: ClosedJaxpr, call_prims: set) -> ClosedJaxpr:
     for e in closed.jaxpr.eqns:
         ins = [read(v) for v in e.invars]
         if e.primitive in call_prims:
-            inner = e.params["jaxpr"]
+            inner = e.params[call_prims[e.primitive]]
             emit(inner.jaxpr, inner.consts, ins, e.outvars)
         else:
             eqns.append(JaxprEqn(e.primitive, ins, e.outvars, e.params))
@@ -91,7 +94,7 @@ def cse(closed: ClosedJaxpr) -> ClosedJaxpr:
     return ClosedJaxpr(Jaxpr(j.constvars, j.invars, outvars, eqns), closed.consts)
 
 
-def optimize(closed: ClosedJaxpr, call_prims: set) -> ClosedJaxpr:
+def optimize(closed: ClosedJaxpr, call_prims: dict) -> ClosedJaxpr:
     """Inline nested calls, then CSE, then DCE (dropping unused constants)."""
     closed = inline_calls(closed, call_prims)
     closed = cse(closed)

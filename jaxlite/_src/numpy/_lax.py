@@ -11,7 +11,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-_MODULES = ("elementwise", "shape", "slicing", "reductions", "linalg", "control_flow")
+_MODULES = (
+    "elementwise", "shape", "slicing", "reductions", "linalg", "special", "ad_util",
+    "control_flow",
+)
 _loaded: list[Any] = []
 
 
