@@ -17,7 +17,18 @@ import sys
 import time
 import warnings
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# One compute thread everywhere (NumPy's BLAS, PyTorch, XLA): the workloads are small, the
+# ratios are about per-call overhead, and threaded BLAS on a busy machine times the scheduler.
+# Set these variables yourself to override.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+os.environ.setdefault(
+    "XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+)
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, _HERE)
+sys.path.append(os.path.dirname(_HERE))  # the checkout, when jaxlite is not installed
 
 import _harness  # noqa: E402
 import _libs  # noqa: E402

@@ -124,19 +124,24 @@ def _assert_close(
         same_nonfinite = (gv == wv) | (np.isnan(gv) & np.isnan(wv))
         bad = ~((err <= bound) | same_nonfinite)
         if np.any(bad):
-            idx = np.unravel_index(int(np.argmax(np.where(bad, err, -1.0))), g.shape) if g.ndim else ()
+            idx = (
+                np.unravel_index(int(np.argmax(np.where(bad, err, -1.0))), g.shape)
+                if g.ndim
+                else ()
+            )
             max_err = float(np.max(np.where(bad, err, 0.0)))
             raise AssertionError(
-                f"{where}: max abs error {max_err:.3g} exceeds atol={a:.3g} + rtol={r:.3g} * |want| "
-                f"({int(np.sum(bad))} of {g.size} elements); at index {tuple(map(int, idx))} got "
-                f"{gv[idx]!r}, want {wv[idx]!r}"
+                f"{where}: max abs error {max_err:.3g} exceeds atol={a:.3g} + rtol={r:.3g} * "
+                f"|want| ({int(np.sum(bad))} of {g.size} elements); at index "
+                f"{tuple(map(int, idx))} got {gv[idx]!r}, want {wv[idx]!r}"
             )
 
 
 def _check_tangent_dtypes(primals: Any, tangents: Any, what: str) -> None:
     """Tangent outputs have the tangent dtype of the primal outputs (float0 for integers)."""
-    for i, (p, t) in enumerate(zip(tree_flatten(primals)[0], tree_flatten(tangents)[0],
-                                   strict=True)):
+    for i, (p, t) in enumerate(
+        zip(tree_flatten(primals)[0], tree_flatten(tangents)[0], strict=True)
+    ):
         want = dtypes.tangent_dtype(_dtype_of(p))
         got = _dtype_of(t)
         if got != want:
@@ -183,11 +188,12 @@ def _axpy(alpha: float, xs: Any, ys: Any) -> Any:
     return tree_unflatten(tree, [one(x, y) for x, y in zip(x_leaves, y_leaves, strict=True)])
 
 
-def numerical_jvp(f: Callable, primals: Sequence[Any], tangents: Sequence[Any],
-                  eps: float = EPS) -> Any:
+def numerical_jvp(
+    f: Callable, primals: Sequence[Any], tangents: Sequence[Any], eps: float = EPS
+) -> Any:
     """Central difference `(f(x + eps t) - f(x - eps t)) / (2 eps)`, leafwise over outputs."""
-    f_pos = f(*_axpy(eps, tuple(tangents), tuple(primals)))
-    f_neg = f(*_axpy(-eps, tuple(tangents), tuple(primals)))
+    f_pos = f(*_as_arrays(_axpy(eps, tuple(tangents), tuple(primals))))
+    f_neg = f(*_as_arrays(_axpy(-eps, tuple(tangents), tuple(primals))))
     pos, tree = tree_flatten(f_pos)
     neg = tree_flatten(f_neg)[0]
     out = []
@@ -229,8 +235,15 @@ def _ip_dtype(*trees: Any) -> np.dtype:
 # Public checks
 
 
-def check_jvp(f: Callable, f_jvp: Callable, args: Sequence[Any], atol: Tolerance = None,
-              rtol: Tolerance = None, eps: float = EPS, err_msg: str = "") -> None:
+def check_jvp(
+    f: Callable,
+    f_jvp: Callable,
+    args: Sequence[Any],
+    atol: Tolerance = None,
+    rtol: Tolerance = None,
+    eps: float = EPS,
+    err_msg: str = "",
+) -> None:
     """Checks `f_jvp(args, tangents) -> (f(*args), J tangents)` against finite differences.
 
     Args:
@@ -243,25 +256,38 @@ def check_jvp(f: Callable, f_jvp: Callable, args: Sequence[Any], atol: Tolerance
     """
     what = err_msg or "JVP"
     rng = np.random.RandomState(0)
-    args = tuple(args)
+    args = _as_arrays(tuple(args))
     tangents = _map_leaves(lambda x: _rand_like(rng, x), args)
     v_out, t_out = f_jvp(args, tangents)
     _check_tangent_dtypes(v_out, t_out, what)
     _assert_close(v_out, f(*args), atol, rtol, _GRAD_TOL, f"{what}: primal output")
     t_want = numerical_jvp(f, args, tangents, eps=eps)
-    _assert_close(t_out, t_want, atol, rtol, _GRAD_TOL,
-                  f"{what}: tangent output vs central differences (eps={eps:g})")
+    _assert_close(
+        t_out,
+        t_want,
+        atol,
+        rtol,
+        _GRAD_TOL,
+        f"{what}: tangent output vs central differences (eps={eps:g})",
+    )
 
 
-def check_vjp(f: Callable, f_vjp: Callable, args: Sequence[Any], atol: Tolerance = None,
-              rtol: Tolerance = None, eps: float = EPS, err_msg: str = "") -> None:
+def check_vjp(
+    f: Callable,
+    f_vjp: Callable,
+    args: Sequence[Any],
+    atol: Tolerance = None,
+    rtol: Tolerance = None,
+    eps: float = EPS,
+    err_msg: str = "",
+) -> None:
     """Checks `f_vjp(*args) -> (f(*args), vjp_fun)` through `<v, J u> == <J^T v, u>`.
 
     `J u` comes from finite differences along a random `u`; `v` is a random cotangent.
     """
     what = err_msg or "VJP"
     rng = np.random.RandomState(0)
-    args = tuple(args)
+    args = _as_arrays(tuple(args))
     v_out, vjp_fun = f_vjp(*args)
     _assert_close(v_out, f(*args), atol, rtol, _GRAD_TOL, f"{what}: primal output")
     u = _map_leaves(lambda x: _rand_like(rng, x), args)
@@ -271,13 +297,25 @@ def check_vjp(f: Callable, f_vjp: Callable, args: Sequence[Any], atol: Tolerance
     got = _inner(u, jtv)
     want = _inner(ju, v)
     dt = _ip_dtype(args, v_out)
-    _assert_close(np.asarray(got, dt), np.asarray(want, dt), atol, rtol, _GRAD_TOL,
-                  f"{what}: <J^T v, u> vs <v, J u> (finite differences, eps={eps:g})")
+    _assert_close(
+        np.asarray(got, dt),
+        np.asarray(want, dt),
+        atol,
+        rtol,
+        _GRAD_TOL,
+        f"{what}: <J^T v, u> vs <v, J u> (finite differences, eps={eps:g})",
+    )
 
 
-def check_grads(f: Callable, args: Sequence[Any], order: int,
-                modes: Sequence[str] = ("fwd", "rev"), atol: Tolerance = None,
-                rtol: Tolerance = None, eps: float | None = None) -> None:
+def check_grads(
+    f: Callable,
+    args: Sequence[Any],
+    order: int,
+    modes: Sequence[str] = ("fwd", "rev"),
+    atol: Tolerance = None,
+    rtol: Tolerance = None,
+    eps: float | None = None,
+) -> None:
     """Checks derivatives of `f` at `args` up to `order` in forward and/or reverse mode.
 
     Args:
@@ -291,8 +329,7 @@ def check_grads(f: Callable, args: Sequence[Any], order: int,
     Raises:
       AssertionError naming the mode chain (e.g. "VJP of JVP"), the order and the error.
 
-    >>> import jaxlite as jax
-    >>> from jaxlite._src.lax import elementwise as lax
+    >>> from jaxlite import lax
     >>> check_grads(lax.sin, (0.5,), order=2)
     """
     from jaxlite._src.api import jvp, vjp  # noqa: PLC0415  (api sits above this helper)
@@ -307,14 +344,28 @@ def check_grads(f: Callable, args: Sequence[Any], order: int,
         level = order - left + 1
         if "fwd" in modes:
             msg = f"JVP of {chain}" if chain else "JVP"
-            check_jvp(fun, lambda p, t: jvp(fun, p, t), fargs, atol, rtol, eps,
-                      f"check_grads({fun_name}) {msg} (order {level} of {order})")
+            check_jvp(
+                fun,
+                lambda p, t: jvp(fun, p, t),
+                fargs,
+                atol,
+                rtol,
+                eps,
+                f"check_grads({fun_name}) {msg} (order {level} of {order})",
+            )
             if left > 1:
                 rec(lambda p, t: jvp(fun, p, t), (fargs, fargs), left - 1, msg)
         if "rev" in modes:
             msg = f"VJP of {chain}" if chain else "VJP"
-            check_vjp(fun, lambda *a: vjp(fun, *a), fargs, atol, rtol, eps,
-                      f"check_grads({fun_name}) {msg} (order {level} of {order})")
+            check_vjp(
+                fun,
+                lambda *a: vjp(fun, *a),
+                fargs,
+                atol,
+                rtol,
+                eps,
+                f"check_grads({fun_name}) {msg} (order {level} of {order})",
+            )
             if left > 1:
 
                 def pullback_at_output(*a):
@@ -323,7 +374,7 @@ def check_grads(f: Callable, args: Sequence[Any], order: int,
 
                 rec(pullback_at_output, fargs, left - 1, msg)
 
-    rec(f, tuple(args), order, "")
+    rec(f, _as_arrays(tuple(args)), order, "")
 
 
 def _map_leaves(fn: Callable, tree: Any) -> Any:
@@ -360,8 +411,13 @@ def _compare_exact_types(got: Any, want: Any, what: str) -> None:
             )
 
 
-def check_batching(f: Callable, args: Sequence[Any], in_axes: Any = 0,
-                   atol: Tolerance = None, rtol: Tolerance = None) -> None:
+def check_batching(
+    f: Callable,
+    args: Sequence[Any],
+    in_axes: Any = 0,
+    atol: Tolerance = None,
+    rtol: Tolerance = None,
+) -> None:
     """Checks `vmap(f, in_axes)(*args)` against calling `f` per index and stacking on axis 0.
 
     Compares tree structure, dtypes, weak types and values (default tolerances as for
@@ -383,7 +439,7 @@ def check_batching(f: Callable, args: Sequence[Any], in_axes: Any = 0,
     rows = []
     for i in range(size):
         sliced = [x if a is None else _take(x, i, a) for x, a in zip(leaves, axes, strict=True)]
-        rows.append(f(*tree_unflatten(tree, sliced)))
+        rows.append(f(*_as_arrays(tree_unflatten(tree, sliced))))
     row_leaves = [tree_flatten(r)[0] for r in rows]
     want_tree = tree_structure(rows[0])
     want = tree_unflatten(
@@ -404,6 +460,14 @@ def check_batching(f: Callable, args: Sequence[Any], in_axes: Any = 0,
         _assert_close(g, w, atol, rtol, _VALUE_TOL, f"{what}: output {j}")
 
 
+def _as_arrays(tree: Any) -> Any:
+    """NumPy leaves as jaxlite Arrays, so eager reference runs use jaxlite's operators (a
+    NumPy array's `+` would compute in NumPy, with NumPy's promotion)."""
+    from jaxlite._src.array import Array  # noqa: PLC0415
+
+    return _map_leaves(lambda x: Array(x) if isinstance(x, (np.ndarray, np.generic)) else x, tree)
+
+
 def _take(x: Any, i: int, axis: int) -> Any:
     """Index `i` of axis `axis` of a leaf, keeping jaxlite Arrays (and their weak type)."""
     from jaxlite._src.array import Array  # noqa: PLC0415
@@ -419,13 +483,20 @@ def _stack(xs: list) -> np.ndarray:
     return np.stack(arrs)
 
 
-def check_jit(f: Callable, args: Sequence[Any], static_argnums: Sequence[int] = (),
-              atol: Tolerance = None, rtol: Tolerance = None) -> None:
+def check_jit(
+    f: Callable,
+    args: Sequence[Any],
+    static_argnums: Sequence[int] = (),
+    atol: Tolerance = None,
+    rtol: Tolerance = None,
+) -> None:
     """Checks `jit(f)(*args)` against `f(*args)`: tree structure, dtypes, weak types, values;
     then calls the jitted function again and checks the cached path gives the same."""
     from jaxlite._src.jit import jit  # noqa: PLC0415
 
     args = tuple(args)
+    statics = {i % len(args) for i in static_argnums} if args else set()
+    args = tuple(a if i in statics else _as_arrays(a) for i, a in enumerate(args))
     want = f(*args)
     jf = jit(f, static_argnums=tuple(static_argnums))
     what = f"check_jit({getattr(f, '__name__', f)!s})"

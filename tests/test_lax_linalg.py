@@ -25,8 +25,9 @@ def val(x):
 
 
 def _dot(a, b):
-    return sum(float(np.vdot(np.asarray(x, np.float64), np.asarray(y, np.float64)))
-               for x, y in zip(a, b))
+    return sum(
+        float(np.vdot(np.asarray(x, np.float64), np.asarray(y, np.float64))) for x, y in zip(a, b)
+    )
 
 
 def check_jvp(f, args, rng, eps=1e-6, rtol=1e-5, atol=1e-6):
@@ -47,8 +48,9 @@ def check_vjp(f, args, rng, rtol=1e-6):
     cts = f_vjp([A(u) for u in us])
     for c, a in zip(cts, args):
         assert val(c).shape == np.shape(a)
-    np.testing.assert_allclose(_dot(us, [val(t) for t in tan]),
-                               _dot([val(c) for c in cts], ts), rtol=rtol, atol=1e-8)
+    np.testing.assert_allclose(
+        _dot(us, [val(t) for t in tan]), _dot([val(c) for c in cts], ts), rtol=rtol, atol=1e-8
+    )
 
 
 def check_grads(f, args, order=2, seed=0):
@@ -77,8 +79,7 @@ def check_vmap(f, args, in_dims, rtol=1e-5):
     got = batching.vmap_flat(f, size, in_dims, [0], [A(a) for a in args])
     for i in range(size):
         want = f(*[A(np.take(a, i, d) if d is not None else a) for a, d in zip(args, in_dims)])
-        np.testing.assert_allclose(np.asarray(got[0])[i], np.asarray(want[0]), rtol=rtol,
-                                   atol=1e-5)
+        np.testing.assert_allclose(np.asarray(got[0])[i], np.asarray(want[0]), rtol=rtol, atol=1e-5)
         assert got[0].dtype == want[0].dtype
 
 
@@ -92,8 +93,11 @@ def ref(lhs, rhs, dims):
         rs[r_] = ls[l_]
     for l_, r_ in zip(lb, rb):
         rs[r_] = ls[l_]
-    out = ([ls[d] for d in lb] + [ls[d] for d in range(lhs.ndim) if d not in lc + lb]
-           + [rs[d] for d in range(rhs.ndim) if d not in rc + rb])
+    out = (
+        [ls[d] for d in lb]
+        + [ls[d] for d in range(lhs.ndim) if d not in lc + lb]
+        + [rs[d] for d in range(rhs.ndim) if d not in rc + rb]
+    )
     return np.einsum(f"{''.join(ls)},{''.join(rs)}->{''.join(out)}", lhs, rhs)
 
 
@@ -166,17 +170,28 @@ def test_integer_and_bool_dots():
     out = L.dot(A(h), A(h), preferred_element_type=np.float32)
     assert out.dtype == np.float32
     with pytest.raises(TypeError, match="narrower"):
-        L.dot(A(np.ones((2, 2), np.int32)), A(np.ones((2, 2), np.int32)),
-              preferred_element_type=np.int8)
+        L.dot(
+            A(np.ones((2, 2), np.int32)),
+            A(np.ones((2, 2), np.int32)),
+            preferred_element_type=np.int8,
+        )
 
 
-@pytest.mark.parametrize("lt,rt,want", [
-    (np.int8, np.float32, np.float32), (np.float16, np.float32, np.float32),
-    (np.uint8, np.int8, np.int8), (np.int8, np.uint8, np.int8), (np.bool_, np.int32, np.int32),
-    (np.float32, np.complex64, np.complex64), (np.int32, np.int8, np.int32),
-    (np.uint32, np.int16, np.uint32), (np.float16, np.int32, np.float16),
-    (np.bool_, np.uint8, np.uint8),
-])
+@pytest.mark.parametrize(
+    "lt,rt,want",
+    [
+        (np.int8, np.float32, np.float32),
+        (np.float16, np.float32, np.float32),
+        (np.uint8, np.int8, np.int8),
+        (np.int8, np.uint8, np.int8),
+        (np.bool_, np.int32, np.int32),
+        (np.float32, np.complex64, np.complex64),
+        (np.int32, np.int8, np.int32),
+        (np.uint32, np.int16, np.uint32),
+        (np.float16, np.int32, np.float16),
+        (np.bool_, np.uint8, np.uint8),
+    ],
+)
 def test_mixed_dtypes(lt, rt, want):
     out = L.dot(A(np.ones((2, 3), lt)), A(np.ones((3, 2), rt)))
     assert out.dtype == want
@@ -209,9 +224,16 @@ def test_against_jax():
     from jax import lax
 
     rng = np.random.default_rng(3)
-    pairs = [(np.float32, np.float32, None), (np.int8, np.int8, None), (np.int8, np.int8, np.int32),
-             (np.bool_, np.bool_, None), (np.uint8, np.int8, None), (np.float16, np.float16,
-             np.float32), (np.int32, np.float32, None), (np.float32, np.float32, np.float16)]
+    pairs = [
+        (np.float32, np.float32, None),
+        (np.int8, np.int8, None),
+        (np.int8, np.int8, np.int32),
+        (np.bool_, np.bool_, None),
+        (np.uint8, np.int8, None),
+        (np.float16, np.float16, np.float32),
+        (np.int32, np.float32, None),
+        (np.float32, np.float32, np.float16),
+    ]
     for lt, rt, pet in pairs:
         for ls, rs, dims in CASES[:10]:
             lhs = (rng.standard_normal(ls) * 3).astype(lt)
@@ -229,8 +251,12 @@ def test_jaxpr_params():
     j = pe.trace_to_jaxpr(lambda a, b: [L.dot(a, b)], avals)
     (eqn,) = j.jaxpr.eqns
     assert eqn.primitive.name == "dot_general"
-    assert eqn.params == {"dimension_numbers": (((1,), (0,)), ((), ())), "precision": None,
-                          "preferred_element_type": None, "out_sharding": None}
+    assert eqn.params == {
+        "dimension_numbers": (((1,), (0,)), ((), ())),
+        "precision": None,
+        "preferred_element_type": None,
+        "out_sharding": None,
+    }
     shown = L.dot_general_p.pp_params(eqn.params)
     assert str(shown["dimension_numbers"]) == "(([1], [0]), ([], []))"
     assert list(shown) == ["dimension_numbers"]
@@ -286,8 +312,9 @@ def test_mixed_precision_cotangents():
 
 
 @pytest.mark.parametrize("ls,rs,dims", CASES[:12])
-@pytest.mark.parametrize("bl,br", [(0, 0), (1, 0), (0, None), (None, 0), (1, None),
-                                   (None, 1), (1, 1), (0, 1)])
+@pytest.mark.parametrize(
+    "bl,br", [(0, 0), (1, 0), (0, None), (None, 0), (1, None), (None, 1), (1, 1), (0, 1)]
+)
 def test_vmap(ls, rs, dims, bl, br):
     rng = np.random.default_rng(4)
 

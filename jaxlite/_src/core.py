@@ -119,7 +119,9 @@ def get_aval(x: Any) -> ShapedArray:
     aval = getattr(x, "aval", None)
     if aval is not None:
         return aval
-    if isinstance(x, (bool, int, float, complex)):
+    # NOTE(reductions/linalg helper): `not np.generic` because np.float64 and np.complex128
+    # subclass float/complex; they are strongly typed NumPy scalars, not Python scalars.
+    if isinstance(x, (bool, int, float, complex)) and not isinstance(x, np.generic):
         return ShapedArray((), dtypes.weak_scalar_dtype(x), True)
     if isinstance(x, (np.ndarray, np.generic)):
         return ShapedArray(x.shape, dtypes.canonicalize_dtype(x.dtype), False)
@@ -134,7 +136,7 @@ def to_numpy(x: Any) -> Any:
         return x._value
     if isinstance(x, Tracer):
         raise UnexpectedTracerError(_escaped_tracer_message(x))
-    if isinstance(x, (bool, int, float, complex)):
+    if isinstance(x, (bool, int, float, complex)) and not isinstance(x, np.generic):  # see get_aval
         dt = dtypes.weak_scalar_dtype(x)
         if type(x) is int:
             dtypes.check_python_int_range(x, dt)

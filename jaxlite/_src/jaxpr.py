@@ -232,7 +232,9 @@ def _pp_param(v: Any, indent: int, namer_factory) -> str:
 
 def _pp_eqn(eqn: JaxprEqn, namer: _Namer, indent: int) -> str:
     lhs = " ".join(f"{namer(v, binder=True)}:{v.aval.str_short()}" for v in eqn.outvars)
-    params = {k: v for k, v in eqn.params.items() if not k.startswith("_")}
+    pp = getattr(eqn.primitive, "pp_params", None)  # a primitive may print params as JAX does
+    params = pp(eqn.params) if pp else eqn.params
+    params = {k: v for k, v in params.items() if not k.startswith("_")}
     pad = " " * indent
     # `name` first, then alphabetical, as JAX prints them.
     order = sorted(params.items(), key=lambda kv: (kv[0] != "name", kv[0]))

@@ -44,8 +44,9 @@ def _marks(test_id: str) -> list:
 
 
 def _jaxlite():
-    import jaxlite
     import jaxlite.numpy
+
+    import jaxlite
 
     return jaxlite, jaxlite.numpy
 
@@ -66,18 +67,37 @@ def _x64(enabled: bool):
         jaxlite.config.update("jax_enable_x64", old_lite)
 
 
+def _convert_args(prog, args, jnp):
+    """NumPy arrays and scalars among `args` become `jnp` arrays (unless `prog.raw_args`)."""
+    if prog.raw_args:
+        return args
+
+    def conv(x):
+        if isinstance(x, (np.ndarray, np.generic)):
+            return jnp.asarray(x)
+        if isinstance(x, (tuple, list)):
+            return type(x)(conv(c) for c in x)
+        if isinstance(x, dict):
+            return {k: conv(v) for k, v in x.items()}
+        return x
+
+    return conv(args)
+
+
+def _run(prog, lib, lnp):
+    fn, args = prog.build(lib, lnp)
+    return fn(*_convert_args(prog, args, lnp))
+
+
 def _run_reference(prog):
     # JAX's own warnings (deprecations, platform notes) are not what these tests check.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fn, args = prog.build(jax, jax_numpy)
-        return fn(*args)
+        return _run(prog, jax, jax_numpy)
 
 
 def _run_jaxlite(prog):
-    lib, lnp = _jaxlite()
-    fn, args = prog.build(lib, lnp)
-    return fn(*args)
+    return _run(prog, *_jaxlite())
 
 
 # ----------------------------------------------------------------------------------------------
@@ -131,11 +151,21 @@ def _leaf(x) -> dict:
     if isinstance(x, (bool, int, float, complex)):
         return {"kind": "py", "type": type(x).__name__, "value": x}
     if hasattr(x, "shape") and hasattr(x, "dtype") and not hasattr(x, "__array__"):
-        return {"kind": "struct", "shape": tuple(x.shape), "dtype": np.dtype(x.dtype).name,
-                "weak_type": _weak(x)}
+        return {
+            "kind": "struct",
+            "shape": tuple(x.shape),
+            "dtype": np.dtype(x.dtype).name,
+            "weak_type": _weak(x),
+        }
     arr = np.asarray(x)
-    return {"kind": "array", "shape": arr.shape, "dtype": arr.dtype, "weak_type": _weak(x),
-            "value": arr, "obj": x}
+    return {
+        "kind": "array",
+        "shape": arr.shape,
+        "dtype": arr.dtype,
+        "weak_type": _weak(x),
+        "value": arr,
+        "obj": x,
+    }
 
 
 def _tolerances(dtype: np.dtype, prog) -> tuple[float, float]:
@@ -145,8 +175,10 @@ def _tolerances(dtype: np.dtype, prog) -> tuple[float, float]:
         rtol, atol = 1e-10, 1e-12
     else:
         rtol, atol = 1e-5, 1e-6
-    return (prog.rtol if prog.rtol is not None else rtol,
-            prog.atol if prog.atol is not None else atol)
+    return (
+        prog.rtol if prog.rtol is not None else rtol,
+        prog.atol if prog.atol is not None else atol,
+    )
 
 
 def _compare(prog, ref_out, got_out) -> None:
@@ -167,18 +199,21 @@ def _compare(prog, ref_out, got_out) -> None:
             continue
         if isinstance(r["obj"], jax.Array):
             assert isinstance(g["obj"], jaxlite.Array), (
-                f"{where}: jax returns a jax.Array, jaxlite a {type(g['obj']).__name__}")
+                f"{where}: jax returns a jax.Array, jaxlite a {type(g['obj']).__name__}"
+            )
         assert g["shape"] == r["shape"], f"{where}: shape {g['shape']} != {r['shape']}"
         assert g["dtype"] == r["dtype"], f"{where}: dtype {g['dtype']} != {r['dtype']}"
         assert g["weak_type"] == r["weak_type"], (
-            f"{where}: weak_type {g['weak_type']} != {r['weak_type']} (dtype {r['dtype']})")
+            f"{where}: weak_type {g['weak_type']} != {r['weak_type']} (dtype {r['dtype']})"
+        )
         rv, gv = r["value"], g["value"]
         if rv.dtype.kind == "V":  # float0 carries no values
             continue
         if rv.dtype.kind in "fc":
             rtol, atol = _tolerances(rv.dtype, prog)
-            np.testing.assert_allclose(gv, rv, rtol=rtol, atol=atol, equal_nan=True,
-                                       err_msg=f"{where} ({rv.dtype})")
+            np.testing.assert_allclose(
+                gv, rv, rtol=rtol, atol=atol, equal_nan=True, err_msg=f"{where} ({rv.dtype})"
+            )
         else:
             np.testing.assert_array_equal(gv, rv, err_msg=f"{where} ({rv.dtype})")
 
@@ -225,10 +260,10 @@ def test_jaxpr_text(name):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             fn, args = prog.build(jax, jax_numpy)
-            ref = str(jax.make_jaxpr(fn)(*args))
+            ref = str(jax.make_jaxpr(fn)(*_convert_args(prog, args, jax_numpy)))
         lib, lnp = _jaxlite()
         fn, args = prog.build(lib, lnp)
-        got = str(lib.make_jaxpr(fn)(*args))
+        got = str(lib.make_jaxpr(fn)(*_convert_args(prog, args, lnp)))
     assert got == ref, f"\njaxlite:\n{got}\njax:\n{ref}"
 
 

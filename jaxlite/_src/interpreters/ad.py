@@ -220,6 +220,10 @@ def linearize_flat(f: Callable, primals: Sequence[Any]):
     ptrace = pe.JaxprTrace(parent, known_eval=True, name="linearize")
     jtrace = JVPTrace(ptrace)
     ins = [JVPTracer(jtrace, p, ptrace.new_arg(get_aval(p).to_tangent_aval())) for p in primals]
+    # NOTE(reductions/linalg helper): integer/bool inputs have float0 tangents, which no rule
+    # can consume: keep their linear-jaxpr argument but give them a symbolic Zero tangent.
+    ins = [JVPTracer(jtrace, t.primal, Zero(t.tangent.aval))
+           if t.tangent.aval.dtype == dtypes.float0 else t for t in ins]
     with set_current_trace(jtrace):
         outs = f(*ins)
     primals_out, tangents_out = [], []

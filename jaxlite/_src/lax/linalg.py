@@ -8,6 +8,7 @@ operand's order.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,7 +17,8 @@ import numpy as np
 from jaxlite._src import core, dtypes
 from jaxlite._src.core import get_aval
 from jaxlite._src.interpreters.batching import not_mapped
-from jaxlite._src.lax.reductions import _checked, _lax
+from jaxlite._src.lax import elementwise as _ew
+from jaxlite._src.lax.reductions import _checked
 from jaxlite._src.lax.shape import transpose
 from jaxlite._src.rules import defbilinear, standard_primitive
 
@@ -28,8 +30,9 @@ __all__ = [
     "dot_general_p",
 ]
 
-DimensionNumbers = tuple[tuple[tuple[int, ...], tuple[int, ...]],
-                         tuple[tuple[int, ...], tuple[int, ...]]]
+DimensionNumbers = tuple[
+    tuple[tuple[int, ...], tuple[int, ...]], tuple[tuple[int, ...], tuple[int, ...]]
+]
 
 
 class Precision(enum.Enum):
@@ -47,9 +50,14 @@ class Precision(enum.Enum):
 
 
 _PRECISION_NAMES = {
-    "default": Precision.DEFAULT, "fastest": Precision.DEFAULT, "bfloat16": Precision.DEFAULT,
-    "high": Precision.HIGH, "tensorfloat32": Precision.HIGH, "bfloat16_3x": Precision.HIGH,
-    "highest": Precision.HIGHEST, "float32": Precision.HIGHEST,
+    "default": Precision.DEFAULT,
+    "fastest": Precision.DEFAULT,
+    "bfloat16": Precision.DEFAULT,
+    "high": Precision.HIGH,
+    "tensorfloat32": Precision.HIGH,
+    "bfloat16_3x": Precision.HIGH,
+    "highest": Precision.HIGHEST,
+    "float32": Precision.HIGHEST,
 }
 
 
@@ -64,18 +72,23 @@ def _canonicalize_precision(precision: Any) -> tuple[Precision, Precision] | Non
     if isinstance(precision, Precision):
         return (precision, precision)
     if isinstance(precision, (tuple, list)) and len(precision) == 2:
-        pair = tuple(Precision.DEFAULT if p is None else _canonicalize_precision(p)[0]
-                     for p in precision)
+        pair = tuple(
+            Precision.DEFAULT if p is None else _canonicalize_precision(p)[0] for p in precision
+        )
         return None if all(p is None for p in precision) else pair
-    raise ValueError(f"Precision argument must be None, a string, a Precision or a pair of "
-                     f"them, got {precision!r}")
+    raise ValueError(
+        f"Precision argument must be None, a string, a Precision or a pair of "
+        f"them, got {precision!r}"
+    )
 
 
 def _canonicalize_dims(dimension_numbers: Any) -> DimensionNumbers:
     try:
         (lc, rc), (lb, rb) = dimension_numbers
-        return ((tuple(int(d) for d in lc), tuple(int(d) for d in rc)),
-                (tuple(int(d) for d in lb), tuple(int(d) for d in rb)))
+        return (
+            (tuple(int(d) for d in lc), tuple(int(d) for d in rc)),
+            (tuple(int(d) for d in lb), tuple(int(d) for d in rb)),
+        )
     except (TypeError, ValueError):
         raise TypeError(
             "dot_general dimension_numbers must be ((lhs_contracting, rhs_contracting), "
@@ -97,14 +110,14 @@ def _type_rank(dt: np.dtype) -> tuple:
     is_float = real.kind == "f"
     fi = np.finfo(real) if is_float else None
     bits = 1 if dt == np.bool_ else real.itemsize * 8
-    return (dt.kind == "c", fi.maxexp if fi else -1, fi.nmant if fi else -1, bits,
-            real.kind != "u")
+    return (dt.kind == "c", fi.maxexp if fi else -1, fi.nmant if fi else -1, bits, real.kind != "u")
 
 
 def _bit_width(dt: np.dtype) -> int:
     return 1 if dt == np.bool_ else dt.itemsize * 8
 
 
+@functools.lru_cache(maxsize=512)
 def _result_dtype(lhs: np.dtype, rhs: np.dtype, preferred: Any) -> np.dtype:
     rl, rr = _type_rank(lhs), _type_rank(rhs)
     if rl == rr and lhs != rhs:
@@ -138,8 +151,9 @@ def _compute_dtype(base: np.dtype, out: np.dtype) -> np.dtype:
 # dot_general
 
 
-def _dot_general_impl(lhs, rhs, *, dimension_numbers, precision=None,
-                      preferred_element_type=None, out_sharding=None):
+def _dot_general_impl(
+    lhs, rhs, *, dimension_numbers, precision=None, preferred_element_type=None, out_sharding=None
+):
     (lc, rc), (lb, rb) = dimension_numbers
     lhs, rhs = np.asarray(lhs), np.asarray(rhs)
     base = _result_dtype(lhs.dtype, rhs.dtype, None)
@@ -177,11 +191,15 @@ def _check_dims(name: str, ndim: int, contract, batch) -> None:
             f"{name}_contracting of {tuple(contract)} for {name} of rank {ndim}"
         )
     if len(set(contract)) != len(contract):
-        raise TypeError(f"dot_general requires {name} contracting dimensions to be distinct, got "
-                        f"{name}_contracting {tuple(contract)}.")
+        raise TypeError(
+            f"dot_general requires {name} contracting dimensions to be distinct, got "
+            f"{name}_contracting {tuple(contract)}."
+        )
     if len(set(batch)) != len(batch):
-        raise TypeError(f"dot_general requires {name} batch dimensions to be distinct, got "
-                        f"{name}_batch {tuple(batch)}.")
+        raise TypeError(
+            f"dot_general requires {name} batch dimensions to be distinct, got "
+            f"{name}_batch {tuple(batch)}."
+        )
     if set(contract) & set(batch):
         raise TypeError(
             f"dot_general requires {name} batch dimensions to be disjoint from contracting "
@@ -234,15 +252,20 @@ def _dot_general_weak(lw, rw, **params):
     return lw and rw
 
 
-dot_general_p = _checked(standard_primitive(
-    "dot_general", _dot_general_impl, _dot_general_shape_rule, _dot_general_dtype_rule,
-    _dot_general_weak,
-))
+dot_general_p = _checked(
+    standard_primitive(
+        "dot_general",
+        _dot_general_impl,
+        _dot_general_shape_rule,
+        _dot_general_dtype_rule,
+        _dot_general_weak,
+    )
+)
 
 
 def _to_operand_dtype(x: Any, aval) -> Any:
     if get_aval(x).dtype != aval.dtype:
-        return _lax.convert_element_type(x, aval.dtype, aval.weak_type)
+        return _ew.convert_element_type(x, aval.dtype, aval.weak_type)
     return x
 
 
@@ -250,31 +273,45 @@ def _to_operand_dtype(x: Any, aval) -> Any:
 # operand's free axes, batch over the batch axes; the result holds (batch, own free, remaining
 # axes of the other operand = its contracting axes in increasing order), which a transpose puts
 # back in the operand's layout (the other operand's contracting axis rc[i] stands for lc[i]).
-def _dot_transpose_lhs(ct, x, y, *, dimension_numbers, precision=None,
-                       preferred_element_type=None, out_sharding=None):
+def _dot_transpose_lhs(
+    ct, x, y, *, dimension_numbers, precision=None, preferred_element_type=None, out_sharding=None
+):
     (lc, rc), (lb, rb) = dimension_numbers
     x_aval, y_nd = x.aval, get_aval(y).ndim
     nb, nlf = len(lb), len(_free(x_aval.ndim, lc, lb))
     rf = _free(y_nd, rc, rb)
     ct_rf = tuple(range(nb + nlf, nb + nlf + len(rf)))
     dims = ((ct_rf, tuple(rf)), (tuple(range(nb)), tuple(rb)))
-    out = dot_general_p.bind(ct, y, dimension_numbers=dims, precision=precision,
-                             preferred_element_type=preferred_element_type, out_sharding=None)
+    out = dot_general_p.bind(
+        ct,
+        y,
+        dimension_numbers=dims,
+        precision=precision,
+        preferred_element_type=preferred_element_type,
+        out_sharding=None,
+    )
     pairs = dict(zip(rc, lc, strict=True))
     layout = [*lb, *_free(x_aval.ndim, lc, lb), *(pairs[d] for d in sorted(rc))]
     return _to_operand_dtype(transpose(out, tuple(np.argsort(layout))), x_aval)
 
 
-def _dot_transpose_rhs(ct, x, y, *, dimension_numbers, precision=None,
-                       preferred_element_type=None, out_sharding=None):
+def _dot_transpose_rhs(
+    ct, x, y, *, dimension_numbers, precision=None, preferred_element_type=None, out_sharding=None
+):
     (lc, rc), (lb, rb) = dimension_numbers
     y_aval, x_nd = y.aval, get_aval(x).ndim
     nb = len(lb)
     lf = _free(x_nd, lc, lb)
     ct_lf = tuple(range(nb, nb + len(lf)))
     dims = ((ct_lf, tuple(lf)), (tuple(range(nb)), tuple(lb)))
-    out = dot_general_p.bind(ct, x, dimension_numbers=dims, precision=precision,
-                             preferred_element_type=preferred_element_type, out_sharding=None)
+    out = dot_general_p.bind(
+        ct,
+        x,
+        dimension_numbers=dims,
+        precision=precision,
+        preferred_element_type=preferred_element_type,
+        out_sharding=None,
+    )
     pairs = dict(zip(lc, rc, strict=True))
     layout = [*rb, *_free(y_aval.ndim, rc, rb), *(pairs[d] for d in sorted(lc))]
     return _to_operand_dtype(transpose(out, tuple(np.argsort(layout))), y_aval)
@@ -304,8 +341,7 @@ def _dot_general_batch(axis_size, vals, dims, *, dimension_numbers, **params):
     else:
         new = ((lc, _bump(rc, by)), (lb, _bump(rb, by)))
         x_nd, y_nd = get_aval(x).ndim, get_aval(y).ndim
-        out_dim = (len(lb) + len(_free(x_nd, lc, lb))
-                   + _free(y_nd, new[0][1], new[1][1]).index(by))
+        out_dim = len(lb) + len(_free(x_nd, lc, lb)) + _free(y_nd, new[0][1], new[1][1]).index(by)
     return dot_general_p.bind(x, y, dimension_numbers=new, **params), out_dim
 
 
@@ -353,10 +389,14 @@ def dot_general(
 ) -> Any:
     """General contraction: `dimension_numbers = ((lhs_contract, rhs_contract),
     (lhs_batch, rhs_batch))`; output axes are batch, then lhs free, then rhs free."""
-    pet = None if preferred_element_type is None else dtypes.canonicalize_dtype(
-        preferred_element_type)
+    pet = (
+        None
+        if preferred_element_type is None
+        else dtypes.canonicalize_dtype(preferred_element_type)
+    )
     return dot_general_p.bind(
-        lhs, rhs,
+        lhs,
+        rhs,
         dimension_numbers=_canonicalize_dims(dimension_numbers),
         precision=_canonicalize_precision(precision),
         preferred_element_type=pet,
@@ -384,8 +424,9 @@ def dot(
                 f"lhs_shape={ls} rhs_shape={rs}"
             )
         dimension_numbers = (((len(ls) - 1,), (0,)), ((), ()))
-    return dot_general(lhs, rhs, dimension_numbers, precision, preferred_element_type,
-                       out_sharding=out_sharding)
+    return dot_general(
+        lhs, rhs, dimension_numbers, precision, preferred_element_type, out_sharding=out_sharding
+    )
 
 
 def batch_matmul(lhs: Any, rhs: Any, precision: Any = None) -> Any:
@@ -397,8 +438,10 @@ def batch_matmul(lhs: Any, rhs: Any, precision: Any = None) -> Any:
             f"{len(ls)} and {len(rs)}."
         )
     if ls[:-2] != rs[:-2]:
-        raise ValueError(f"Arguments to batch_matmul must agree on batch dimensions, got "
-                         f"{ls[:-2]} and {rs[:-2]}.")
+        raise ValueError(
+            f"Arguments to batch_matmul must agree on batch dimensions, got "
+            f"{ls[:-2]} and {rs[:-2]}."
+        )
     nd = len(ls)
     batch = tuple(range(nd - 2))
     return dot_general(lhs, rhs, (((nd - 1,), (nd - 2,)), (batch, batch)), precision)

@@ -8,7 +8,6 @@ padding), so they are division-free (correct with zeros) and differentiable agai
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +17,8 @@ from jaxlite._src import core, dtypes
 from jaxlite._src.core import ShapedArray, get_aval
 from jaxlite._src.interpreters.ad import UndefinedPrimal, Zero
 from jaxlite._src.interpreters.batching import bdim_at_front, moveaxis
+from jaxlite._src.lax import elementwise as _ew
+from jaxlite._src.lax import shape as _shape
 from jaxlite._src.lax.shape import (
     broadcast_in_dim,
     reduce_sum,
@@ -65,25 +66,6 @@ __all__ = [
 
 _NUMBER = "fciu"
 _KIND_TEXT = {"fciu": "number", "fc": "inexact", "f": "floating", "fciub": "any", "iub": "integer"}
-
-
-class _SiblingLax:
-    """The wrappers of the sibling lax families (elementwise, shape, slicing), looked up on
-    first use: those modules are written side by side and import this one's neighbours."""
-
-    def __getattr__(self, name: str) -> Any:
-        for mod in ("elementwise", "shape", "slicing"):
-            try:
-                fn = importlib.import_module(f"jaxlite._src.lax.{mod}").__dict__.get(name)
-            except ImportError:
-                continue
-            if fn is not None:
-                setattr(self, name, fn)
-                return fn
-        raise NotImplementedError(f"lax.{name} is needed by a lax rule but is not available")
-
-
-_lax = _SiblingLax()
 
 
 def _checked(prim: core.Primitive) -> core.Primitive:
@@ -176,7 +158,7 @@ def _shift(x: Any, axis: int, s: int, fill: Any, reverse: bool) -> Any:
         return broadcast_in_dim(fill, aval.shape, ())
     config = [(0, 0, 0)] * aval.ndim
     config[axis] = (-s, s, 0) if reverse else (s, -s, 0)
-    return _lax.pad(x, fill, tuple(config))
+    return _shape.pad(x, fill, tuple(config))
 
 
 def _scan_shifts(n: int):
@@ -187,7 +169,7 @@ def _scan_shifts(n: int):
 
 
 def _float_mask(pred: Any, dtype: np.dtype) -> Any:
-    return _lax.convert_element_type(pred, dtype)
+    return _ew.convert_element_type(pred, dtype)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -197,9 +179,9 @@ def _float_mask(pred: Any, dtype: np.dtype) -> Any:
 def _chooser_jvp(prim):
     def partial(g, ans, x, *, axes, **params):
         shape = get_aval(x).shape
-        where = _lax.eq(x, broadcast_in_dim(ans, shape, _kept(len(shape), axes)))
+        where = _ew.eq(x, broadcast_in_dim(ans, shape, _kept(len(shape), axes)))
         loc = _float_mask(where, get_aval(g).dtype)
-        return _lax.div(reduce_sum(_lax.mul(g, loc), axes), reduce_sum(loc, axes))
+        return _ew.div(reduce_sum(_ew.mul(g, loc), axes), reduce_sum(loc, axes))
 
     defjvp(prim, partial)
 
@@ -231,7 +213,7 @@ def _reduce_prod_partial(g, ans, x, *, axes, **params):
     last = len(flat_shape) - 1
     before = _shift(cumprod(xf, last), last, 1, 1, False)
     after = _shift(cumprod(xf, last, reverse=True), last, 1, 1, True)
-    return reduce_sum(_lax.mul(gf, _lax.mul(before, after)), (last,))
+    return reduce_sum(_ew.mul(gf, _ew.mul(before, after)), (last,))
 
 
 reduce_prod_p = _reduction_primitive("reduce_prod", _reduce_prod_impl, _NUMBER)
@@ -255,9 +237,11 @@ def _bitwise_reduction(name: str, logical: np.ufunc, bitwise: np.ufunc):
             )
         return x.dtype
 
-    prim = _checked(standard_primitive(
-        name, impl, lambda x, *, axes, **p: _reduce_shape(x, axes), dtype_rule, _not_weak
-    ))
+    prim = _checked(
+        standard_primitive(
+            name, impl, lambda x, *, axes, **p: _reduce_shape(x, axes), dtype_rule, _not_weak
+        )
+    )
     defreducer(prim)
     defjvp_zero(prim)
     return prim
@@ -355,9 +339,9 @@ def _cumprod_partial(g, ans, x, *, axis, reverse):
     n = get_aval(x).shape[axis]
     for s in _scan_shifts(n):
         ys = _shift(y, axis, s, 1, reverse)
-        ty = _lax.add(_lax.mul(ty, ys), _lax.mul(y, _shift(ty, axis, s, 0, reverse)))
+        ty = _ew.add(_ew.mul(ty, ys), _ew.mul(y, _shift(ty, axis, s, 0, reverse)))
         if 2 * s < n:
-            y = _lax.mul(y, ys)
+            y = _ew.mul(y, ys)
     return ty
 
 
@@ -369,13 +353,13 @@ defjvp(cumprod_p, _cumprod_partial)
 # ans_k == ans_i, so a doubling scan sums tangent and count over windows with equal `ans`.
 def _cumchooser_partial(g, ans, x, *, axis, reverse):
     dt = get_aval(g).dtype
-    hit = _float_mask(_lax.eq(x, ans), dt)
-    total, count = _lax.mul(g, hit), hit
+    hit = _float_mask(_ew.eq(x, ans), dt)
+    total, count = _ew.mul(g, hit), hit
     for s in _scan_shifts(get_aval(x).shape[axis]):
-        same = _float_mask(_lax.eq(_shift(ans, axis, s, 0, reverse), ans), dt)
-        total = _lax.add(total, _lax.mul(same, _shift(total, axis, s, 0, reverse)))
-        count = _lax.add(count, _lax.mul(same, _shift(count, axis, s, 0, reverse)))
-    return _lax.div(total, count)
+        same = _float_mask(_ew.eq(_shift(ans, axis, s, 0, reverse), ans), dt)
+        total = _ew.add(total, _ew.mul(same, _shift(total, axis, s, 0, reverse)))
+        count = _ew.add(count, _ew.mul(same, _shift(count, axis, s, 0, reverse)))
+    return _ew.div(total, count)
 
 
 cummax_p = _cumulative_primitive("cummax", np.maximum.accumulate, _NUMBER)
@@ -387,10 +371,10 @@ defjvp(cummin_p, _cumchooser_partial)
 # cumlogsumexp: tangent_i = sum_{k<=i} g_k exp(x_k - ans_i). The doubling scan rescales a
 # window's sum by exp(ans_{i-s} - ans_i) <= 1, so nothing overflows.
 def _cumlogsumexp_partial(g, ans, x, *, axis, reverse):
-    total = _lax.mul(g, _lax.exp(_lax.sub(x, ans)))
+    total = _ew.mul(g, _ew.exp(_ew.sub(x, ans)))
     for s in _scan_shifts(get_aval(x).shape[axis]):
-        scale = _lax.exp(_lax.sub(_shift(ans, axis, s, -np.inf, reverse), ans))
-        total = _lax.add(total, _lax.mul(scale, _shift(total, axis, s, 0, reverse)))
+        scale = _ew.exp(_ew.sub(_shift(ans, axis, s, -np.inf, reverse), ans))
+        total = _ew.add(total, _ew.mul(scale, _shift(total, axis, s, 0, reverse)))
     return total
 
 
@@ -446,8 +430,9 @@ _checked(sort_p)
 
 def _iota_like(shape: tuple[int, ...], dimension: int) -> Any:
     n = shape[dimension]
-    line = np.arange(n, dtype=np.int32).reshape([n if i == dimension else 1 for i in
-                                                 range(len(shape))])
+    line = np.arange(n, dtype=np.int32).reshape(
+        [n if i == dimension else 1 for i in range(len(shape))]
+    )
     return core._wrap(np.ascontiguousarray(np.broadcast_to(line, shape)), False)
 
 
@@ -466,16 +451,20 @@ def _sort_transpose(cts, *operands, dimension, is_stable, num_keys):
     keys = operands[:num_keys]
     if any(type(k) is UndefinedPrimal for k in keys):
         raise core.InternalError("internal: sort transposed with respect to a sort key")
-    live = [i for i in range(num_keys, len(operands))
-            if type(operands[i]) is UndefinedPrimal and type(cts[i]) is not Zero]
+    live = [
+        i
+        for i in range(num_keys, len(operands))
+        if type(operands[i]) is UndefinedPrimal and type(cts[i]) is not Zero
+    ]
     result: list[Any] = [None] * len(operands)
     if not live:
         return result
     shape = get_aval(keys[0]).shape
     params = dict(dimension=dimension, is_stable=is_stable, num_keys=num_keys)
     perm = sort_p.bind(*keys, _iota_like(shape, dimension), **params)[-1]
-    back = sort_p.bind(perm, *[cts[i] for i in live], dimension=dimension,
-                       is_stable=is_stable, num_keys=1)[1:]
+    back = sort_p.bind(
+        perm, *[cts[i] for i in live], dimension=dimension, is_stable=is_stable, num_keys=1
+    )[1:]
     for i, c in zip(live, back, strict=True):
         result[i] = c
     return result
@@ -515,8 +504,10 @@ def _top_k_abstract_eval(x, *, k, axis):
     if not 0 <= axis < x.ndim:
         raise ValueError(f"axis {axis} is out of bounds for array of dimension {x.ndim}")
     if x.shape[axis] < k:
-        raise ValueError(f"k argument to top_k must be no larger than size along axis {axis}; "
-                         f"got k={k} with shape {x.shape}")
+        raise ValueError(
+            f"k argument to top_k must be no larger than size along axis {axis}; "
+            f"got k={k} with shape {x.shape}"
+        )
     _check_dtype("top_k", x.dtype, "fiub")
     shape = list(x.shape)
     shape[axis] = k
@@ -535,8 +526,10 @@ def _top_k_jvp(primals, tangents, *, k, axis):
     (x,), (t,) = primals, tangents
     vals, idx = top_k_p.bind(x, k=k, axis=axis)
     if type(t) is Zero:
-        return [vals, idx], [Zero(get_aval(vals).to_tangent_aval()),
-                             Zero(get_aval(idx).to_tangent_aval())]
+        return [vals, idx], [
+            Zero(get_aval(vals).to_tangent_aval()),
+            Zero(get_aval(idx).to_tangent_aval()),
+        ]
     from jaxlite._src.lax.linalg import dot_general  # noqa: PLC0415 (sibling family)
 
     aval = get_aval(x)
@@ -546,7 +539,7 @@ def _top_k_jvp(primals, tangents, *, k, axis):
     hot_shape = (*get_aval(idx_last).shape, n)
     cols = broadcast_in_dim(np.arange(n, dtype=np.int32), hot_shape, (nd,))
     rows = broadcast_in_dim(idx_last, hot_shape, tuple(range(nd)))
-    hot = _float_mask(_lax.eq(rows, cols), get_aval(t).dtype)
+    hot = _float_mask(_ew.eq(rows, cols), get_aval(t).dtype)
     t_last = moveaxis(t, axis, nd - 1)
     batch = tuple(range(nd - 1))
     picked = dot_general(hot, t_last, (((nd,), (nd - 1,)), (batch, batch)))

@@ -1,27 +1,41 @@
-"""Slicing primitives: slice, dynamic_slice, dynamic_update_slice, gather and the scatters.
+"""Slicing primitives (slice, dynamic_slice, dynamic_update_slice) and the lax wrappers for
+slicing, gather and scatter.
 
-Gather and scatter follow XLA's semantics as JAX exposes them: the index vectors are the last
-axis of the indices, and `operand_batching_dims`/`*_batching_dims` pair operand axes with index
-axes (vmap uses them). Out-of-bounds handling is the `mode` parameter (`GatherScatterMode`).
+The gather and scatter primitives and their rules are in `gather_scatter.py`; their dimension
+numbers and `GatherScatterMode` are re-exported here, where `lax` users look for them.
 """
 
 from __future__ import annotations
 
 import builtins
-import enum
-import functools
 import operator
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
 from jaxlite._src import core, dtypes
 from jaxlite._src.core import ShapedArray, Tracer, get_aval
-from jaxlite._src.interpreters import partial_eval as pe
-from jaxlite._src.interpreters.ad import UndefinedPrimal, Zero, add_tangents, instantiate_zeros
+from jaxlite._src.interpreters.ad import UndefinedPrimal
 from jaxlite._src.interpreters.batching import bdim_at_front, moveaxis, not_mapped
 from jaxlite._src.lax import elementwise as ew
+from jaxlite._src.lax.gather_scatter import (
+    CLIP,
+    FILL,
+    PROMISE,
+    GatherDimensionNumbers,
+    GatherScatterMode,
+    ScatterDimensionNumbers,
+    default_fill,
+    gather_bind,
+    parse_mode,
+    scatter_add_p,
+    scatter_bind,
+    scatter_max_p,
+    scatter_min_p,
+    scatter_mul_p,
+    scatter_p,
+)
 from jaxlite._src.lax.shape import (
     _aval,
     _checked,
@@ -29,67 +43,10 @@ from jaxlite._src.lax.shape import (
     broadcast_in_dim,
     concatenate,
     expand_dims,
-    full,
     index_in_dim,
-    iota,
     pad,
-    reshape,
 )
 from jaxlite._src.rules import deflinear, standard_primitive
-
-
-class GatherDimensionNumbers(NamedTuple):
-    """How a gather's indices address windows of the operand (see `gather`)."""
-
-    offset_dims: tuple[int, ...]
-    collapsed_slice_dims: tuple[int, ...]
-    start_index_map: tuple[int, ...]
-    operand_batching_dims: tuple[int, ...] = ()
-    start_indices_batching_dims: tuple[int, ...] = ()
-
-
-class ScatterDimensionNumbers(NamedTuple):
-    """How a scatter's indices address windows of the operand (see `scatter`)."""
-
-    update_window_dims: tuple[int, ...]
-    inserted_window_dims: tuple[int, ...]
-    scatter_dims_to_operand_dims: tuple[int, ...]
-    operand_batching_dims: tuple[int, ...] = ()
-    scatter_indices_batching_dims: tuple[int, ...] = ()
-
-
-class GatherScatterMode(enum.Enum):
-    """Out-of-bounds handling: CLIP clamps windows into bounds; FILL_OR_DROP fills gathered
-    windows that are not fully in bounds (with `fill_value`) and drops such scattered windows;
-    PROMISE_IN_BOUNDS promises in-bounds indices (gathers clamp, scatters drop)."""
-
-    CLIP = enum.auto()
-    FILL_OR_DROP = enum.auto()
-    PROMISE_IN_BOUNDS = enum.auto()
-    ONE_HOT = enum.auto()
-
-    @staticmethod
-    def from_any(s: str | GatherScatterMode | None) -> GatherScatterMode:
-        """Parses 'clip', 'fill'/'drop' (also None), 'promise_in_bounds' or 'one_hot'."""
-        if isinstance(s, GatherScatterMode):
-            return s
-        modes = {
-            None: GatherScatterMode.FILL_OR_DROP,
-            "clip": GatherScatterMode.CLIP,
-            "fill": GatherScatterMode.FILL_OR_DROP,
-            "drop": GatherScatterMode.FILL_OR_DROP,
-            "promise_in_bounds": GatherScatterMode.PROMISE_IN_BOUNDS,
-            "one_hot": GatherScatterMode.ONE_HOT,
-        }
-        if s not in modes:
-            raise ValueError(f'Unknown gather mode "{s}"')
-        return modes[s]
-
-
-CLIP = GatherScatterMode.CLIP
-FILL = GatherScatterMode.FILL_OR_DROP
-PROMISE = GatherScatterMode.PROMISE_IN_BOUNDS
-
 
 _pyslice = builtins.slice  # the module defines lax's `slice` below
 
@@ -253,10 +210,10 @@ def _ds_batch(axis_size, vals, dims, *, slice_sizes):
     n = len(slice_sizes)
     if dx is not_mapped:
         dnums = GatherDimensionNumbers(tuple(range(1, n + 1)), (), tuple(range(n)))
-        return _gather_bind(x, index, dnums, slice_sizes, CLIP), 0
+        return gather_bind(x, index, dnums, slice_sizes, CLIP), 0
     dnums = GatherDimensionNumbers(tuple(range(1, n + 1)), (), tuple(range(1, n + 1)), (0,), (0,))
     x = moveaxis(x, dx, 0)
-    return _gather_bind(x, index, dnums, (1, *slice_sizes), CLIP, True, True), 0
+    return gather_bind(x, index, dnums, (1, *slice_sizes), CLIP, True, True), 0
 
 
 dynamic_slice_p = _checked(
@@ -327,18 +284,7 @@ def _dus_batch(axis_size, vals, dims):
     x, u = bdim_at_front(x, dx, axis_size), bdim_at_front(u, du, axis_size)
     n = len(idx)
     dnums = ScatterDimensionNumbers(tuple(range(1, n + 1)), (), tuple(range(1, n + 1)), (0,), (0,))
-    out = scatter_p.bind(
-        x,
-        index,
-        u,
-        dimension_numbers=dnums,
-        indices_are_sorted=True,
-        unique_indices=True,
-        mode=CLIP,
-        update_jaxpr=None,
-        update_consts=(),
-    )
-    return out, 0
+    return scatter_bind(scatter_p, x, index, u, dnums, CLIP, True, True), 0
 
 
 dynamic_update_slice_p = _checked(
@@ -346,728 +292,6 @@ dynamic_update_slice_p = _checked(
 )
 deflinear(dynamic_update_slice_p, _dus_transpose, linear_argnums=(0, 1))
 dynamic_update_slice_p.batch = _dus_batch
-
-
-# ----------------------------------------------------------------------------------------------
-# Gather/scatter shared machinery
-
-
-def _check_dims(name: str, what: str, dims: Sequence[int], bound: int, sort: bool = False):
-    if any(not 0 <= d < bound for d in dims):
-        raise TypeError(f"{name} {what} must be in the range [0, {bound}), got {tuple(dims)}.")
-    if len(set(dims)) != len(dims):
-        raise TypeError(f"{name} {what} must not repeat, got {tuple(dims)}.")
-    if sort and list(dims) != sorted(dims):
-        raise TypeError(f"{name} {what} must be sorted, got {tuple(dims)}.")
-
-
-def _check_index_parts(name, operand, indices, index_map, obd, ibd, dropped, kind):
-    """Checks shared by gather and scatter: indices type, the index map and batching dims."""
-    if indices.dtype.kind not in "iu":
-        raise TypeError(f"{name} indices must have an integer type, got {indices.dtype.name}.")
-    if indices.ndim < 1:
-        raise TypeError(
-            f"{name} indices must have rank >= 1 (the last axis holds the index vectors), got "
-            f"shape {indices.shape}."
-        )
-    r = operand.ndim
-    _check_dims(name, kind, dropped, r)
-    _check_dims(name, "operand_batching_dims", obd, r, sort=True)
-    if set(dropped) & set(obd):
-        raise TypeError(
-            f"{name} {kind} {tuple(dropped)} and operand_batching_dims {tuple(obd)} must be "
-            "disjoint."
-        )
-    map_name = "start_index_map" if name == "gather" else "scatter_dims_to_operand_dims"
-    if len(index_map) != indices.shape[-1]:
-        raise TypeError(
-            f"{name} {map_name} {tuple(index_map)} must have one entry per element of the "
-            f"index vectors (the last axis of indices shape {indices.shape})."
-        )
-    _check_dims(name, map_name, index_map, r)
-    if set(index_map) & set(obd):
-        raise TypeError(
-            f"{name} {map_name} {tuple(index_map)} and operand_batching_dims {tuple(obd)} must "
-            "be disjoint."
-        )
-    ibd_name = (
-        "start_indices_batching_dims" if name == "gather" else ("scatter_indices_batching_dims")
-    )
-    if len(ibd) != len(obd):
-        raise TypeError(
-            f"{name} operand_batching_dims {tuple(obd)} and {ibd_name} {tuple(ibd)} must have "
-            "the same length."
-        )
-    _check_dims(name, ibd_name, ibd, indices.ndim - 1)
-    for o, i in zip(obd, ibd):
-        if operand.shape[o] != indices.shape[i]:
-            raise TypeError(
-                f"{name} batching dimensions must have equal sizes: operand shape "
-                f"{operand.shape} at operand_batching_dims {tuple(obd)}, indices shape "
-                f"{indices.shape} at {ibd_name} {tuple(ibd)}."
-            )
-
-
-def _window_index(shape, indices, index_map, obd, ibd, window_dims, sizes, clip: bool):
-    """NumPy index arrays, one per operand axis, broadcastable to `batch + window` shape, that
-    address every window; and the mask (batch shape) of windows fully in bounds.
-
-    `sizes[d]` is the window extent along operand axis d; `window_dims` are the operand axes
-    that are window axes of the result/updates, in order. With `clip`, starts are clamped so
-    that windows stay in bounds.
-    """
-    indices = np.asarray(indices)
-    batch_shape = indices.shape[:-1]
-    nb, nw = len(batch_shape), len(window_dims)
-    ok = np.ones(batch_shape, dtype=bool)
-    out = []
-    for d in range(len(shape)):
-        if d in index_map:
-            s = indices[..., index_map.index(d)].astype(np.int64)
-            hi = shape[d] - sizes[d]
-            ok &= (s >= 0) & (s <= hi)
-            if clip:
-                s = np.clip(s, 0, hi)
-        elif d in obd:  # paired with an indices axis: the position along that axis
-            axis = ibd[obd.index(d)]
-            view = [1] * nb
-            view[axis] = batch_shape[axis]
-            s = np.arange(batch_shape[axis]).reshape(view)
-        else:
-            s = np.zeros((1,) * nb, np.int64)
-        s = s.reshape(s.shape + (1,) * nw)
-        if d in window_dims:
-            view = [1] * (nb + nw)
-            view[nb + window_dims.index(d)] = sizes[d]
-            s = s + np.arange(sizes[d]).reshape(view)
-        out.append(s)
-    return out, ok
-
-
-def _fill_scalar(fill_value: Any, dtype: np.dtype) -> np.ndarray:
-    if fill_value is None:
-        fill_value = _default_fill(dtype)
-    with np.errstate(invalid="ignore"):
-        return np.asarray(fill_value).astype(dtype)
-
-
-def _default_fill(dtype: np.dtype) -> Any:
-    """Gather's fill for out-of-bounds windows: NaN, or the extreme value for integers."""
-    dtype = np.dtype(dtype)
-    if dtypes.is_inexact(dtype):
-        return float("nan")
-    if dtype.kind == "i":
-        return int(np.iinfo(dtype).min)
-    if dtype.kind == "u":
-        return int(np.iinfo(dtype).max)
-    return True
-
-
-# ----------------------------------------------------------------------------------------------
-# gather: out[batch..., offset...] = operand[start(indices[batch]) + offset]
-
-
-def _gather_shape_rule(operand, indices, *, dimension_numbers, slice_sizes, **params):
-    dn = dimension_numbers
-    name = "gather"
-    _check_index_parts(
-        name,
-        operand,
-        indices,
-        dn.start_index_map,
-        dn.operand_batching_dims,
-        dn.start_indices_batching_dims,
-        dn.collapsed_slice_dims,
-        "collapsed_slice_dims",
-    )
-    r = operand.ndim
-    sizes = tuple(slice_sizes)
-    if len(sizes) != r:
-        raise TypeError(
-            f"gather slice_sizes must have one entry per operand dimension, got slice_sizes "
-            f"{sizes} for operand shape {operand.shape}."
-        )
-    if any(not 0 <= n <= dim for n, dim in zip(sizes, operand.shape)):
-        raise TypeError(
-            f"gather slice_sizes must be between 0 and the operand shape, got slice_sizes "
-            f"{sizes} for operand shape {operand.shape}."
-        )
-    for d in dn.collapsed_slice_dims:
-        if sizes[d] != 1:
-            raise TypeError(
-                f"gather can only collapse slice dims of size 1, got slice_sizes {sizes} with "
-                f"collapsed_slice_dims {tuple(dn.collapsed_slice_dims)}."
-            )
-    for d in dn.operand_batching_dims:
-        if sizes[d] > 1:
-            raise TypeError(
-                f"gather slice_sizes must be 1 at operand_batching_dims, got slice_sizes {sizes} "
-                f"with operand_batching_dims {tuple(dn.operand_batching_dims)}."
-            )
-    window = [
-        sizes[d]
-        for d in range(r)
-        if d not in dn.collapsed_slice_dims and d not in dn.operand_batching_dims
-    ]
-    batch = list(indices.shape[:-1])
-    out_rank = len(window) + len(batch)
-    if len(dn.offset_dims) != len(window):
-        raise TypeError(
-            f"gather offset_dims {tuple(dn.offset_dims)} must have one entry per operand "
-            "dimension that is neither collapsed nor a batching dimension "
-            f"({len(window)} for operand shape {operand.shape})."
-        )
-    _check_dims(name, "offset_dims", dn.offset_dims, out_rank, sort=True)
-    window.reverse()
-    batch.reverse()
-    return tuple(window.pop() if p in dn.offset_dims else batch.pop() for p in range(out_rank))
-
-
-def _window_dims(rank: int, dropped: Sequence[int], batching: Sequence[int]) -> list[int]:
-    return [d for d in range(rank) if d not in dropped and d not in batching]
-
-
-def _gather_impl(operand, indices, *, dimension_numbers, slice_sizes, mode, fill_value, **_):
-    dn = dimension_numbers
-    operand = np.asarray(operand)
-    wdims = _window_dims(operand.ndim, dn.collapsed_slice_dims, dn.operand_batching_dims)
-    idx, ok = _window_index(
-        operand.shape,
-        indices,
-        dn.start_index_map,
-        dn.operand_batching_dims,
-        dn.start_indices_batching_dims,
-        wdims,
-        slice_sizes,
-        clip=True,
-    )
-    nb, nw = ok.ndim, len(wdims)
-    out = np.broadcast_to(operand[tuple(idx)], ok.shape + tuple(slice_sizes[d] for d in wdims))
-    if mode is FILL and not ok.all():
-        out = np.where(ok.reshape(ok.shape + (1,) * nw), out, _fill_scalar(fill_value, out.dtype))
-    batch_axes = iter(range(nb))
-    perm = [
-        nb + dn.offset_dims.index(p) if p in dn.offset_dims else next(batch_axes)
-        for p in range(nb + nw)
-    ]
-    return np.transpose(out, perm)
-
-
-def _gather_bind(
-    operand, indices, dnums, slice_sizes, mode, sorted_=False, unique=False, fill_value=None
-):
-    return gather_p.bind(
-        operand,
-        indices,
-        dimension_numbers=dnums,
-        slice_sizes=tuple(slice_sizes),
-        indices_are_sorted=sorted_,
-        unique_indices=unique,
-        mode=mode,
-        fill_value=fill_value,
-    )
-
-
-def _gather_jvp(primals, tangents, **params):
-    # Linear in the operand; filled windows of the tangent are 0 (not NaN).
-    operand, indices = primals
-    out = gather_p.bind(operand, indices, **params)
-    t = tangents[0]
-    if type(t) is Zero:
-        return out, Zero(get_aval(out).to_tangent_aval())
-    if params["mode"] is FILL:
-        params = {**params, "fill_value": 0}
-    return out, gather_p.bind(t, indices, **params)
-
-
-def _gather_transpose(
-    ct,
-    operand,
-    indices,
-    *,
-    dimension_numbers,
-    slice_sizes,
-    mode,
-    indices_are_sorted,
-    unique_indices,
-    fill_value,
-):
-    # Each gathered element adds its cotangent back where it was read from (scatter-add).
-    if type(ct) is Zero or type(operand) is not UndefinedPrimal:
-        return [None, None]
-    dn = dimension_numbers
-    sdn = ScatterDimensionNumbers(
-        dn.offset_dims,
-        dn.collapsed_slice_dims,
-        dn.start_index_map,
-        dn.operand_batching_dims,
-        dn.start_indices_batching_dims,
-    )
-    out = scatter_add(
-        _zeros(operand.aval),
-        indices,
-        ct,
-        sdn,
-        indices_are_sorted=indices_are_sorted,
-        unique_indices=unique_indices,
-        mode=mode,
-    )
-    return [out, None]
-
-
-def _gather_batch(axis_size, vals, dims, *, dimension_numbers, slice_sizes, **params):
-    (operand, indices), (do, di) = vals, dims
-    dn = dimension_numbers
-
-    def up(ds):
-        return tuple(d + 1 for d in ds)
-
-    if di is not_mapped:  # the batch axis is one more window axis, first in operand and output
-        dn = GatherDimensionNumbers(
-            (0, *up(dn.offset_dims)),
-            up(dn.collapsed_slice_dims),
-            up(dn.start_index_map),
-            up(dn.operand_batching_dims),
-            dn.start_indices_batching_dims,
-        )
-        operand = moveaxis(operand, do, 0)
-        slice_sizes = (axis_size, *slice_sizes)
-    elif do is not_mapped:  # the batch axis is one more leading batch axis of the indices
-        dn = dn._replace(
-            offset_dims=up(dn.offset_dims),
-            start_indices_batching_dims=up(dn.start_indices_batching_dims),
-        )
-        indices = moveaxis(indices, di, 0)
-    else:  # both: pair the two batch axes as batching dims
-        dn = GatherDimensionNumbers(
-            up(dn.offset_dims),
-            up(dn.collapsed_slice_dims),
-            up(dn.start_index_map),
-            (0, *up(dn.operand_batching_dims)),
-            (0, *up(dn.start_indices_batching_dims)),
-        )
-        operand, indices = moveaxis(operand, do, 0), moveaxis(indices, di, 0)
-        slice_sizes = (1, *slice_sizes)
-    return gather_p.bind(
-        operand, indices, dimension_numbers=dn, slice_sizes=tuple(slice_sizes), **params
-    ), 0
-
-
-gather_p = _checked(
-    standard_primitive(
-        "gather",
-        _gather_impl,
-        _gather_shape_rule,
-        lambda operand, indices, **p: operand.dtype,
-        lambda w_operand, w_indices, **p: w_operand,
-    )
-)
-gather_p.jvp = _gather_jvp
-gather_p.transpose = _gather_transpose
-gather_p.batch = _gather_batch
-
-
-# ----------------------------------------------------------------------------------------------
-# scatter family: operand[start(indices[batch]) + window] (op)= updates[batch, window]
-
-
-def _scatter_shape(name, operand, indices, updates, dn):
-    uwd = tuple(dn.update_window_dims)
-    _check_index_parts(
-        name,
-        operand,
-        indices,
-        dn.scatter_dims_to_operand_dims,
-        dn.operand_batching_dims,
-        dn.scatter_indices_batching_dims,
-        dn.inserted_window_dims,
-        "inserted_window_dims",
-    )
-    _check_dims(name, "update_window_dims", uwd, updates.ndim, sort=True)
-    wdims = _window_dims(operand.ndim, dn.inserted_window_dims, dn.operand_batching_dims)
-    if len(uwd) != len(wdims):
-        raise TypeError(
-            f"{name} update_window_dims {uwd} must have one entry per operand dimension that is "
-            f"neither inserted nor a batching dimension ({len(wdims)} for operand shape "
-            f"{operand.shape})."
-        )
-    batch = indices.shape[:-1]
-    scatter_axes = [a for a in range(updates.ndim) if a not in uwd]
-    if tuple(updates.shape[a] for a in scatter_axes) != batch:
-        raise TypeError(
-            f"{name} updates shape {updates.shape} must have the indices batch shape {batch} "
-            f"(indices shape {indices.shape}) at its non-window dims, and window dims "
-            f"update_window_dims={uwd}."
-        )
-    if any(updates.shape[a] > operand.shape[d] for a, d in zip(uwd, wdims)):
-        raise TypeError(
-            f"{name} update windows must fit in the operand, got updates shape {updates.shape} "
-            f"(window dims {uwd}) for operand shape {operand.shape}."
-        )
-    return operand.shape
-
-
-def _scatter_impl(combine, operand, indices, updates, dn, mode):
-    out = np.array(operand, copy=True)
-    updates = np.asarray(updates)
-    uwd = list(dn.update_window_dims)
-    wdims = _window_dims(out.ndim, dn.inserted_window_dims, dn.operand_batching_dims)
-    sizes = [1] * out.ndim
-    for a, d in zip(uwd, wdims):
-        sizes[d] = updates.shape[a]
-    upd = np.transpose(updates, [a for a in range(updates.ndim) if a not in uwd] + uwd)
-    idx, ok = _window_index(
-        out.shape,
-        indices,
-        dn.scatter_dims_to_operand_dims,
-        dn.operand_batching_dims,
-        dn.scatter_indices_batching_dims,
-        wdims,
-        sizes,
-        clip=mode is CLIP,
-    )
-    idx = [np.broadcast_to(s, upd.shape) for s in idx]
-    if mode is not CLIP and not ok.all():  # drop windows not fully in bounds
-        idx, upd = [s[ok] for s in idx], upd[ok]
-    target = out
-    if out.ndim == 0:  # address a scalar operand through a 1-element view
-        target, idx = out.reshape(1), [np.zeros(upd.shape, np.int64)]
-    if combine is None:
-        target[tuple(idx)] = upd  # duplicates: the last update wins
-    else:
-        combine.at(target, tuple(idx), upd)
-    return out
-
-
-def _scatter_prim(name: str, combine: np.ufunc | None) -> core.Primitive:
-    def impl(operand, indices, updates, *, dimension_numbers, mode, **_):
-        return _scatter_impl(combine, operand, indices, updates, dimension_numbers, mode)
-
-    def shape_rule(operand, indices, updates, *, dimension_numbers, **_):
-        return _scatter_shape(name, operand, indices, updates, dimension_numbers)
-
-    def dtype_rule(operand, indices, updates, **_):
-        if operand.dtype != updates.dtype:
-            raise TypeError(
-                f"{name} requires arguments to have the same dtypes, got {operand.dtype.name}, "
-                f"{updates.dtype.name}."
-            )
-        return operand.dtype
-
-    prim = standard_primitive(name, impl, shape_rule, dtype_rule, lambda wo, wi, wu, **p: wo)
-    prim.batch = functools.partial(_scatter_batch, prim)
-    return _checked(prim)
-
-
-def _scatter_batch(prim, axis_size, vals, dims, *, dimension_numbers, **params):
-    (operand, indices, updates), (do, di, du) = vals, dims
-    dn = dimension_numbers
-    operand = bdim_at_front(operand, do, axis_size)
-    updates = bdim_at_front(updates, du, axis_size)
-
-    def up(ds):
-        return tuple(d + 1 for d in ds)
-
-    if di is not_mapped:  # the batch axis is one more window axis of operand and updates
-        dn = ScatterDimensionNumbers(
-            (0, *up(dn.update_window_dims)),
-            up(dn.inserted_window_dims),
-            up(dn.scatter_dims_to_operand_dims),
-            up(dn.operand_batching_dims),
-            dn.scatter_indices_batching_dims,
-        )
-    else:  # pair the batch axes of operand and indices as batching dims
-        indices = moveaxis(indices, di, 0)
-        dn = ScatterDimensionNumbers(
-            up(dn.update_window_dims),
-            up(dn.inserted_window_dims),
-            up(dn.scatter_dims_to_operand_dims),
-            (0, *up(dn.operand_batching_dims)),
-            (0, *up(dn.scatter_indices_batching_dims)),
-        )
-    return prim.bind(operand, indices, updates, dimension_numbers=dn, **params), 0
-
-
-scatter_p = _scatter_prim("scatter", None)
-scatter_add_p = _scatter_prim("scatter-add", np.add)
-scatter_mul_p = _scatter_prim("scatter-mul", np.multiply)
-scatter_min_p = _scatter_prim("scatter-min", np.minimum)
-scatter_max_p = _scatter_prim("scatter-max", np.maximum)
-
-
-def _gather_dnums_for(dn: ScatterDimensionNumbers, updates_shape, rank: int):
-    """The gather reading, for every update element, the operand cell it is scattered to."""
-    gdn = GatherDimensionNumbers(
-        tuple(dn.update_window_dims),
-        tuple(dn.inserted_window_dims),
-        tuple(dn.scatter_dims_to_operand_dims),
-        tuple(dn.operand_batching_dims),
-        tuple(dn.scatter_indices_batching_dims),
-    )
-    window = iter(updates_shape[a] for a in dn.update_window_dims)
-    sizes = tuple(
-        1 if d in dn.inserted_window_dims or d in dn.operand_batching_dims else next(window)
-        for d in range(rank)
-    )
-    return gdn, sizes
-
-
-def _gather_at_updates(x, indices, dn, updates_shape, mode, fill_value=0):
-    gdn, sizes = _gather_dnums_for(dn, updates_shape, get_aval(x).ndim)
-    return _gather_bind(
-        x, indices, gdn, sizes, mode, fill_value=fill_value if mode is FILL else None
-    )
-
-
-def _scatter_add_transpose(ct, operand, indices, updates, *, dimension_numbers, mode, **params):
-    # Operand: the cotangent passes through. Updates: read back where each update went.
-    ct_u = None
-    if type(updates) is UndefinedPrimal:
-        ct_u = _gather_at_updates(ct, indices, dimension_numbers, updates.aval.shape, mode)
-    return [ct if type(operand) is UndefinedPrimal else None, None, ct_u]
-
-
-deflinear(scatter_add_p, _scatter_add_transpose, linear_argnums=(0, 2))
-
-
-def _winners(operand_shape, indices, updates_shape, dn, mode, unique_indices):
-    """Masks saying which operand cells keep their value and which update elements land
-    (with duplicate indices only the last update to a cell lands).
-
-    Each scattered window gets an id (1, 2, ...); scattering the ids shows which one won
-    where, and gathering them back tells every update element whether it won.
-    """
-    scatter_axes = [a for a in range(len(updates_shape)) if a not in dn.update_window_dims]
-    counts = [updates_shape[a] for a in scatter_axes]
-    n = int(np.prod(counts, dtype=np.int64))
-    ids = ew.add(reshape(iota(np.int32, n), counts), np.int32(1))
-    ids = broadcast_in_dim(ids, updates_shape, scatter_axes)
-    params = dict(indices_are_sorted=False, unique_indices=unique_indices, mode=mode)
-    where = scatter(full(operand_shape, 0, np.int32), indices, ids, dn, **params)
-    kept = ew.eq(where, np.int32(0))
-    landed = ew.eq(ids, _gather_at_updates(where, indices, dn, updates_shape, mode))
-    return kept, landed
-
-
-def _select(mask, x, zero_aval):
-    """`x` where `mask`, else zeros."""
-    return ew.select_n(mask, _zeros(zero_aval), x)
-
-
-def _scatter_jvp(
-    primals,
-    tangents,
-    *,
-    dimension_numbers,
-    indices_are_sorted,
-    unique_indices,
-    mode,
-    update_jaxpr,
-    update_consts,
-):
-    operand, indices, updates = primals
-    g_op, _, g_up = tangents
-    params = dict(
-        dimension_numbers=dimension_numbers,
-        indices_are_sorted=indices_are_sorted,
-        unique_indices=unique_indices,
-        mode=mode,
-        update_jaxpr=update_jaxpr,
-        update_consts=update_consts,
-    )
-    out = scatter_p.bind(operand, indices, updates, **params)
-    if type(g_op) is Zero and type(g_up) is Zero:
-        return out, Zero(get_aval(out).to_tangent_aval())
-    if unique_indices:  # no collisions: the scatter itself is linear in (operand, updates)
-        return out, scatter_p.bind(
-            instantiate_zeros(g_op), indices, instantiate_zeros(g_up), **params
-        )
-    # Collisions: keep the operand tangent where nothing landed, and only the tangents of the
-    # updates that won; the sum of the two is a scatter-add.
-    op_aval, up_aval = get_aval(operand), get_aval(updates)
-    kept, landed = _winners(op_aval.shape, indices, up_aval.shape, dimension_numbers, mode, False)
-    t = _zeros(op_aval) if type(g_op) is Zero else _select(kept, g_op, op_aval)
-    if type(g_up) is Zero:
-        return out, t
-    t_up = _select(landed, g_up, up_aval)
-    return out, scatter_add(
-        t, indices, t_up, dimension_numbers, indices_are_sorted=indices_are_sorted, mode=mode
-    )
-
-
-def _scatter_transpose(
-    ct,
-    operand,
-    indices,
-    updates,
-    *,
-    dimension_numbers,
-    indices_are_sorted,
-    unique_indices,
-    mode,
-    update_jaxpr,
-    update_consts,
-):
-    # Linear jointly in (operand, updates): operand cells overwritten get no cotangent; each
-    # update element that landed reads the cotangent of its cell.
-    if type(ct) is Zero:
-        return [None, None, None]
-    dn = dimension_numbers
-    up_aval = _aval(updates)
-    ct_op = ct_up = None
-    if type(operand) is UndefinedPrimal:
-        ct_op = scatter_p.bind(
-            ct,
-            indices,
-            _zeros(up_aval),
-            dimension_numbers=dn,
-            indices_are_sorted=indices_are_sorted,
-            unique_indices=unique_indices,
-            mode=mode,
-            update_jaxpr=update_jaxpr,
-            update_consts=update_consts,
-        )
-    if type(updates) is UndefinedPrimal:
-        ct_up = _gather_at_updates(ct, indices, dn, up_aval.shape, mode)
-        if not unique_indices:
-            _, landed = _winners(_aval(operand).shape, indices, up_aval.shape, dn, mode, False)
-            ct_up = _select(landed, ct_up, up_aval)
-    return [ct_op, None, ct_up]
-
-
-scatter_p.jvp = _scatter_jvp
-scatter_p.transpose = _scatter_transpose
-
-
-def _scatter_mul_jvp(
-    primals,
-    tangents,
-    *,
-    dimension_numbers,
-    indices_are_sorted,
-    unique_indices,
-    mode,
-    update_jaxpr,
-    update_consts,
-):
-    # out = x * prod(updates landing there): linear in x; in the updates (unique indices, as
-    # JAX requires) d out = x * (scattered d updates).
-    operand, indices, updates = primals
-    g_op, _, g_up = tangents
-    params = dict(
-        dimension_numbers=dimension_numbers,
-        indices_are_sorted=indices_are_sorted,
-        unique_indices=unique_indices,
-        mode=mode,
-        update_jaxpr=update_jaxpr,
-        update_consts=update_consts,
-    )
-    out = scatter_mul_p.bind(operand, indices, updates, **params)
-    t = Zero(get_aval(out).to_tangent_aval())
-    if type(g_op) is not Zero:
-        t = scatter_mul_p.bind(g_op, indices, updates, **params)
-    if type(g_up) is not Zero:
-        if not unique_indices:
-            raise NotImplementedError(
-                "scatter_mul gradients are only implemented if `unique_indices=True`"
-            )
-        spread = scatter_add(
-            _zeros(get_aval(operand)),
-            indices,
-            g_up,
-            dimension_numbers,
-            indices_are_sorted=indices_are_sorted,
-            unique_indices=True,
-            mode=mode,
-        )
-        t = add_tangents(t, ew.mul(operand, spread))
-    return out, t
-
-
-def _scatter_mul_transpose(
-    ct,
-    operand,
-    indices,
-    updates,
-    *,
-    dimension_numbers,
-    indices_are_sorted,
-    unique_indices,
-    mode,
-    update_jaxpr,
-    update_consts,
-):
-    # Linear in the operand only (multiplying by a fixed factor per cell): self-adjoint.
-    if type(ct) is Zero:
-        return [None, None, None]
-    if type(updates) is UndefinedPrimal:
-        raise NotImplementedError(
-            "scatter_mul is not linear in its updates; transposing it in them is not supported"
-        )
-    out = scatter_mul_p.bind(
-        ct,
-        indices,
-        updates,
-        dimension_numbers=dimension_numbers,
-        indices_are_sorted=indices_are_sorted,
-        unique_indices=unique_indices,
-        mode=mode,
-        update_jaxpr=update_jaxpr,
-        update_consts=update_consts,
-    )
-    return [out, None, None]
-
-
-scatter_mul_p.jvp = _scatter_mul_jvp
-scatter_mul_p.transpose = _scatter_mul_transpose
-
-
-def _scatter_extremal_jvp(
-    prim,
-    primals,
-    tangents,
-    *,
-    dimension_numbers,
-    indices_are_sorted,
-    unique_indices,
-    mode,
-    update_jaxpr,
-    update_consts,
-):
-    # The result at a cell is whichever of (operand, updates landing there) attains the
-    # min/max; ties share the derivative equally: t = (sum of tied tangents) / (number tied).
-    operand, indices, updates = primals
-    g_op, _, g_up = tangents
-    dn = dimension_numbers
-    out = prim.bind(
-        operand,
-        indices,
-        updates,
-        dimension_numbers=dn,
-        indices_are_sorted=indices_are_sorted,
-        unique_indices=unique_indices,
-        mode=mode,
-        update_jaxpr=update_jaxpr,
-        update_consts=update_consts,
-    )
-    if type(g_op) is Zero and type(g_up) is Zero:
-        return out, Zero(get_aval(out).to_tangent_aval())
-    op_aval, up_aval = get_aval(operand), get_aval(updates)
-    dt = op_aval.dtype
-    kw = dict(indices_are_sorted=indices_are_sorted, mode=mode)
-    at_updates = _gather_at_updates(out, indices, dn, up_aval.shape, mode, float("nan"))
-    hit = ew.convert_element_type(ew.eq(updates, at_updates), dt)
-    kept = ew.convert_element_type(ew.eq(operand, out), dt)
-    count = ew.add(kept, scatter_add(_zeros(op_aval), indices, hit, dn, **kw))
-    num = _zeros(op_aval) if type(g_op) is Zero else ew.mul(kept, g_op)
-    if type(g_up) is not Zero:
-        num = ew.add(num, scatter_add(_zeros(op_aval), indices, ew.mul(hit, g_up), dn, **kw))
-    return out, ew.div(num, count)
-
-
-for _p in (scatter_min_p, scatter_max_p):
-    _p.jvp = functools.partial(_scatter_extremal_jvp, _p)
-
 
 # ----------------------------------------------------------------------------------------------
 # Wrappers (lax API)
@@ -1204,23 +428,10 @@ def dynamic_update_index_in_dim(
     )
 
 
-def _gather_dnums(dn: GatherDimensionNumbers) -> GatherDimensionNumbers:
-    if not isinstance(dn, GatherDimensionNumbers):
-        raise TypeError(f"gather dimension_numbers must be GatherDimensionNumbers, got {dn!r}")
-    return GatherDimensionNumbers(*(_ints(f) for f in dn))
-
-
-def _scatter_dnums(dn: ScatterDimensionNumbers) -> ScatterDimensionNumbers:
-    if not isinstance(dn, ScatterDimensionNumbers):
-        raise TypeError(f"scatter dimension_numbers must be ScatterDimensionNumbers, got {dn!r}")
-    return ScatterDimensionNumbers(*(_ints(f) for f in dn))
-
-
-def _parse_mode(mode: Any, default: GatherScatterMode) -> GatherScatterMode:
-    parsed = default if mode is None else GatherScatterMode.from_any(mode)
-    if parsed is GatherScatterMode.ONE_HOT:
-        raise NotImplementedError("gather/scatter mode 'one_hot' is not supported by jaxlite")
-    return parsed
+def _dnums(dn: Any, cls: type) -> Any:
+    if not isinstance(dn, cls):
+        raise TypeError(f"dimension_numbers must be {cls.__name__}, got {dn!r}")
+    return cls(*(_ints(f) for f in dn))
 
 
 def gather(
@@ -1237,13 +448,14 @@ def gather(
     """XLA gather: windows of `slice_sizes` of `operand` at the index vectors in the last axis
     of `start_indices`. `mode` defaults to promise_in_bounds (indices clamped), as in JAX;
     with 'fill', windows not fully in bounds read `fill_value` (default NaN / int extreme)."""
-    parsed = _parse_mode(mode, PROMISE)
+    parsed = parse_mode(mode, PROMISE)
     if parsed is FILL and fill_value is None:
-        fill_value = _default_fill(get_aval(operand).dtype)
-    return _gather_bind(
+        fill_value = default_fill(get_aval(operand).dtype)
+    dn = _dnums(dimension_numbers, GatherDimensionNumbers)
+    return gather_bind(
         operand,
         start_indices,
-        _gather_dnums(dimension_numbers),
+        dn,
         _ints(slice_sizes),
         parsed,
         bool(indices_are_sorted),
@@ -1252,44 +464,10 @@ def gather(
     )
 
 
-@functools.cache
-def _combiner_jaxpr(kind: str, dtype: np.dtype) -> Any:
-    """The scalar jaxpr JAX records as a scatter's `update_jaxpr` (e.g. `add a b`)."""
-    fn = getattr(ew, kind, None)
-    if fn is None:
-        return None
-    aval = ShapedArray((), dtype)
-    try:
-        return pe.trace_to_jaxpr(lambda a, b: [fn(a, b)], [aval, aval], name="scatter").jaxpr
-    except TypeError:  # the combiner does not accept this dtype (e.g. add on bool)
-        return None
-
-
-def _scatter(
-    prim,
-    kind,
-    operand,
-    scatter_indices,
-    updates,
-    dimension_numbers,
-    *,
-    indices_are_sorted=False,
-    unique_indices=False,
-    mode=None,
-):
-    parsed = _parse_mode(mode, FILL)
-    jaxpr = None if kind is None else _combiner_jaxpr(kind, get_aval(operand).dtype)
-    return prim.bind(
-        operand,
-        scatter_indices,
-        updates,
-        dimension_numbers=_scatter_dnums(dimension_numbers),
-        indices_are_sorted=bool(indices_are_sorted),
-        unique_indices=bool(unique_indices),
-        mode=parsed,
-        update_jaxpr=jaxpr,
-        update_consts=(),
-    )
+def _scatter(prim, operand, indices, updates, dimension_numbers, sorted_, unique, mode):
+    dn = _dnums(dimension_numbers, ScatterDimensionNumbers)
+    parsed = parse_mode(mode, FILL)
+    return scatter_bind(prim, operand, indices, updates, dn, parsed, bool(sorted_), bool(unique))
 
 
 def scatter(
@@ -1303,17 +481,16 @@ def scatter(
     mode: str | GatherScatterMode | None = None,
 ) -> Any:
     """XLA scatter replacing operand windows by `updates` (with duplicate indices the last
-    update wins). `mode` defaults to fill_or_drop: windows out of bounds are dropped."""
+    update wins). `mode` defaults to fill_or_drop: windows not fully in bounds are dropped."""
     return _scatter(
         scatter_p,
-        None,
         operand,
         scatter_indices,
         updates,
         dimension_numbers,
-        indices_are_sorted=indices_are_sorted,
-        unique_indices=unique_indices,
-        mode=mode,
+        indices_are_sorted,
+        unique_indices,
+        mode,
     )
 
 
@@ -1330,14 +507,13 @@ def scatter_add(
     """Scatter adding `updates` into `operand` (duplicates accumulate)."""
     return _scatter(
         scatter_add_p,
-        "add",
         operand,
         scatter_indices,
         updates,
         dimension_numbers,
-        indices_are_sorted=indices_are_sorted,
-        unique_indices=unique_indices,
-        mode=mode,
+        indices_are_sorted,
+        unique_indices,
+        mode,
     )
 
 
@@ -1354,14 +530,13 @@ def scatter_mul(
     """Scatter multiplying `operand` by `updates` (duplicates accumulate)."""
     return _scatter(
         scatter_mul_p,
-        "mul",
         operand,
         scatter_indices,
         updates,
         dimension_numbers,
-        indices_are_sorted=indices_are_sorted,
-        unique_indices=unique_indices,
-        mode=mode,
+        indices_are_sorted,
+        unique_indices,
+        mode,
     )
 
 
@@ -1378,14 +553,13 @@ def scatter_min(
     """Scatter taking the elementwise minimum of `operand` and `updates`."""
     return _scatter(
         scatter_min_p,
-        "min",
         operand,
         scatter_indices,
         updates,
         dimension_numbers,
-        indices_are_sorted=indices_are_sorted,
-        unique_indices=unique_indices,
-        mode=mode,
+        indices_are_sorted,
+        unique_indices,
+        mode,
     )
 
 
@@ -1402,14 +576,13 @@ def scatter_max(
     """Scatter taking the elementwise maximum of `operand` and `updates`."""
     return _scatter(
         scatter_max_p,
-        "max",
         operand,
         scatter_indices,
         updates,
         dimension_numbers,
-        indices_are_sorted=indices_are_sorted,
-        unique_indices=unique_indices,
-        mode=mode,
+        indices_are_sorted,
+        unique_indices,
+        mode,
     )
 
 

@@ -1,21 +1,25 @@
-"""NumPy kernels for the special functions NumPy lacks: erf, erfc, erf_inv, lgamma, digamma,
-Hurwitz zeta and polygamma.
+"""Special-function primitives: erf, erfc, erf_inv, lgamma, digamma, polygamma, zeta.
 
-All kernels work in float64 (callers cast back to the operand dtype) on arrays of any shape,
-vectorised: series and continued fractions are evaluated with a fixed number of terms over the
-whole array, and branches select elements with masks. Accuracy in float64 is about 1e-15
-(relative, or absolute next to zeros of the function), checked against mpmath in the tests.
-The primitives using them are in elementwise.py.
+NumPy has none of these, so the `*_f64` kernels below implement them in float64 (the
+primitives cast back to the operand dtype), vectorised over arrays of any shape: series and
+continued fractions run a fixed number of terms over the whole array and branches select
+elements with masks. Accuracy in float64 is about 1e-15 (relative, or absolute next to zeros
+of the function), checked against mpmath in the tests.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 
-__all__ = ["digamma", "erf", "erf_inv", "erfc", "lgamma", "polygamma", "zeta"]
+from jaxlite._src.core import get_aval
+from jaxlite._src.lax.bitwise import FLOAT, nary, unary
+from jaxlite._src.lax.elementwise import add, exp, mul, neg, square
+from jaxlite._src.rules import defjvp
 
 
 def _bernoulli_even(count: int) -> list[float]:
@@ -68,7 +72,7 @@ def _erfc_cf(x: np.ndarray, terms: int) -> np.ndarray:
     return _exp_neg_sq(x) / (_SQRT_PI * f)
 
 
-def erf(x) -> np.ndarray:
+def erf_f64(x) -> np.ndarray:
     """The error function, in float64."""
     x = _f64(x)
     a = np.abs(x)
@@ -80,7 +84,7 @@ def erf(x) -> np.ndarray:
     return np.copysign(out, x)
 
 
-def erfc(x) -> np.ndarray:
+def erfc_f64(x) -> np.ndarray:
     """The complementary error function 1 - erf(x), in float64 (accurate in the tail)."""
     x = _f64(x)
     out = np.empty_like(x)
@@ -89,11 +93,11 @@ def erfc(x) -> np.ndarray:
     cf = x >= 1.25
     out[cf] = _erfc_cf(np.minimum(x[cf], 40.0), 100)
     rest = ~cf
-    out[rest] = 1.0 - erf(x[rest])
+    out[rest] = 1.0 - erf_f64(x[rest])
     return out
 
 
-def erf_inv(x) -> np.ndarray:
+def erf_inv_f64(x) -> np.ndarray:
     """The inverse error function on [-1, 1] (nan outside), in float64."""
     x = _f64(x)
     a = np.abs(x)
@@ -109,7 +113,7 @@ def erf_inv(x) -> np.ndarray:
         c = 1.0 - a
         for _ in range(3):
             slope = _TWO_OVER_SQRT_PI * np.exp(-y * y)
-            f = np.where(tail, c - erfc(y), erf(y) - a)
+            f = np.where(tail, c - erfc_f64(y), erf_f64(y) - a)
             d = f / slope
             y = y - d / (1.0 + y * d)
     y = np.where(a == 1.0, np.inf, y)
@@ -138,14 +142,14 @@ _ZETA_SHIFT = 16.0
 _ZETA_MAX_SHIFT = 4096
 
 
-def zeta(s, a) -> np.ndarray:
+def zeta_f64(s, a) -> np.ndarray:
     """Hurwitz zeta sum_k (a + k)^-s for s > 1, in float64 (XLA's nan/inf conventions)."""
     s, a = np.broadcast_arrays(_f64(s), _f64(a))
     b = a.copy()
     acc = np.zeros_like(b)
     with np.errstate(all="ignore"):
-        # Direct terms until a + k >= 16, then Euler-Maclaurin:
-        # sum_{k>=0} (b+k)^-s = b^(1-s)/(s-1) + b^-s/2 + sum_j B_2j/(2j)! s^(2j-1 rising) b^(-s-2j+1).
+        # Direct terms until a + k >= 16, then Euler-Maclaurin: sum_{k>=0} (b+k)^-s =
+        # b^(1-s)/(s-1) + b^-s/2 + sum_j B_2j/(2j)! s(s+1)...(s+2j-2) b^(-s-2j+1).
         for _ in range(_ZETA_MAX_SHIFT):
             m = b < _ZETA_SHIFT
             if not m.any():
@@ -173,7 +177,7 @@ def zeta(s, a) -> np.ndarray:
 _FACTORIALS = np.array([float(math.factorial(k)) for k in range(171)])
 
 
-def polygamma(n, x) -> np.ndarray:
+def polygamma_f64(n, x) -> np.ndarray:
     """psi^(n)(x) = (-1)^(n+1) n! zeta(n+1, x) for integer n >= 1, digamma for n = 0."""
     n, x = np.broadcast_arrays(_f64(n), _f64(x))
     valid = (n >= 0) & (n == np.round(n))
@@ -181,8 +185,8 @@ def polygamma(n, x) -> np.ndarray:
     with np.errstate(all="ignore"):
         fact = np.where(k > 170, np.inf, _FACTORIALS[np.clip(k, 0, 170).astype(np.int64)])
         sign = np.where(np.fmod(k, 2.0) == 1, 1.0, -1.0)
-        out = sign * fact * zeta(k + 1.0, x)
-    out = np.where(k == 0, digamma(x), out)
+        out = sign * fact * zeta_f64(k + 1.0, x)
+    out = np.where(k == 0, digamma_f64(x), out)
     return np.where(valid, out, np.nan)
 
 
@@ -234,7 +238,7 @@ def _lgamma_pos(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def lgamma(x) -> np.ndarray:
+def lgamma_f64(x) -> np.ndarray:
     """log |Gamma(x)|, in float64; inf at the poles 0, -1, -2, ... and at +-inf."""
     x = _f64(x)
     out = np.full_like(x, np.nan)
@@ -272,7 +276,7 @@ def _digamma_pos(x: np.ndarray) -> np.ndarray:
     return np.log(z) - 0.5 / z - s * r2 - acc
 
 
-def digamma(x) -> np.ndarray:
+def digamma_f64(x) -> np.ndarray:
     """psi(x) = d/dx lgamma(x), in float64; nan at the poles 0, -1, ... and at -inf (as XLA)."""
     x = _f64(x)
     out = np.full_like(x, np.nan)
@@ -286,3 +290,114 @@ def digamma(x) -> np.ndarray:
         val = _digamma_pos(1.0 - xn) - math.pi / np.tan(math.pi * r)
         out[neg] = np.where((r == 0) | np.isinf(xn), np.nan, val)
     return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Primitives
+
+
+def _via_f64(kernel: Callable) -> Callable:
+    def impl(*args):
+        out = kernel(*args)
+        dt = np.result_type(*[np.asarray(a).dtype for a in args])
+        return out.astype(dt) if np.ndim(out) else dt.type(out)
+
+    return impl
+
+
+def _const(like: Any, value: Any) -> np.ndarray:
+    return np.array(value, dtype=get_aval(like).dtype)
+
+
+# erf: d erf x = 2/sqrt(pi) exp(-x^2) dx.
+erf_p = unary("erf", _via_f64(erf_f64), FLOAT)
+defjvp(erf_p, lambda g, ans, x: mul(g, mul(_const(x, 2 / _SQRT_PI), exp(neg(square(x))))))
+
+# erfc: d erfc x = -2/sqrt(pi) exp(-x^2) dx.
+erfc_p = unary("erfc", _via_f64(erfc_f64), FLOAT)
+defjvp(erfc_p, lambda g, ans, x: mul(g, mul(_const(x, -2 / _SQRT_PI), exp(neg(square(x))))))
+
+# erf_inv: the inverse function's derivative, sqrt(pi)/2 exp(ans^2).
+erf_inv_p = unary("erf_inv", _via_f64(erf_inv_f64), FLOAT)
+defjvp(erf_inv_p, lambda g, ans, x: mul(g, mul(_const(x, _SQRT_PI / 2), exp(square(ans)))))
+
+# lgamma: d lgamma x = digamma x dx.
+lgamma_p = unary("lgamma", _via_f64(lgamma_f64), FLOAT)
+defjvp(lgamma_p, lambda g, ans, x: mul(g, digamma(x)))
+
+# digamma: d psi x = psi^(1)(x) dx.
+digamma_p = unary("digamma", _via_f64(digamma_f64), FLOAT)
+defjvp(digamma_p, lambda g, ans, x: mul(g, polygamma(_const(x, 1), x)))
+
+
+def _polygamma_jvp_m(g, ans, m, x):
+    raise ValueError("polygamma gradient with respect to m is not supported")
+
+
+# polygamma(m, x): d psi^(m)(x) = psi^(m+1)(x) dx; m is an integer-valued float.
+polygamma_p = nary("polygamma", _via_f64(polygamma_f64), FLOAT)
+defjvp(
+    polygamma_p,
+    _polygamma_jvp_m,
+    lambda g, ans, m, x: mul(g, polygamma(add(m, _const(m, 1)), x)),
+)
+
+# zeta(s, a): the Hurwitz zeta function (no derivative rule, as JAX).
+zeta_p = nary("zeta", _via_f64(zeta_f64), FLOAT)
+
+
+# ----------------------------------------------------------------------------------------------
+# Wrappers (lax API)
+
+
+def erf(x: Any) -> Any:
+    """Elementwise error function."""
+    return erf_p.bind(x)
+
+
+def erfc(x: Any) -> Any:
+    """Elementwise complementary error function `1 - erf(x)`."""
+    return erfc_p.bind(x)
+
+
+def erf_inv(x: Any) -> Any:
+    """Elementwise inverse error function."""
+    return erf_inv_p.bind(x)
+
+
+def lgamma(x: Any) -> Any:
+    """Elementwise log of the absolute value of the gamma function."""
+    return lgamma_p.bind(x)
+
+
+def digamma(x: Any) -> Any:
+    """Elementwise digamma function (derivative of lgamma)."""
+    return digamma_p.bind(x)
+
+
+def polygamma(m: Any, x: Any) -> Any:
+    """Elementwise `m`-th derivative of digamma (`m` an integer-valued float)."""
+    return polygamma_p.bind(m, x)
+
+
+def zeta(x: Any, q: Any) -> Any:
+    """Elementwise Hurwitz zeta function `sum_k (q + k) ** -x`."""
+    return zeta_p.bind(x, q)
+
+
+__all__ = [
+    "digamma",
+    "erf",
+    "erf_inv",
+    "erfc",
+    "lgamma",
+    "polygamma",
+    "zeta",
+    "digamma_p",
+    "erf_inv_p",
+    "erf_p",
+    "erfc_p",
+    "lgamma_p",
+    "polygamma_p",
+    "zeta_p",
+]

@@ -9,18 +9,21 @@ module defines raises a NotImplementedError naming it.
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from typing import Any
 
-_MODULES = (
-    "elementwise", "shape", "slicing", "reductions", "linalg", "special", "ad_util",
-    "control_flow",
-)
+# Searched first, in this order; any other module of the lax package comes after them.
+_PREFERRED = ("elementwise", "shape", "slicing", "reductions", "linalg")
 _loaded: list[Any] = []
 
 
 def _modules() -> list[Any]:
     if not _loaded:
-        for name in _MODULES:
+        import jaxlite._src.lax as lax_pkg  # noqa: PLC0415
+
+        others = sorted(m.name for m in pkgutil.iter_modules(lax_pkg.__path__)
+                        if m.name not in _PREFERRED and not m.name.startswith("_"))
+        for name in (*_PREFERRED, *others):
             try:
                 _loaded.append(importlib.import_module(f"jaxlite._src.lax.{name}"))
             except ImportError:

@@ -84,23 +84,28 @@ def _name(fn: Callable, name: str, doc: str) -> Callable:
 def _unary(name: str, lax_name: str, promote: Callable, fast_dtypes: frozenset, doc: str):
     """`name(x)` = lax `lax_name` after `promote`; Arrays of `fast_dtypes` take the fast path."""
     prim = _prim(lax_name)
-    slow_fn = lax.lookup(lax_name)
     if prim is None:
-        fast_dtypes = frozenset()
+        fast_types: frozenset = frozenset()
+        impl = None
         weak_outs = (False, False)
     else:
+        fast_types = frozenset(type(d) for d in fast_dtypes)
+        impl = prim.impl
         weak_outs = _weak_outs(prim, 1)
+    ctx, ev, new = _ctx, _eval_trace, Array.__new__
 
     def slow(x):
         (x,) = promote(name, x)
-        fn = slow_fn or getattr(lax, lax_name)
-        return fn(x)
+        return getattr(lax, lax_name)(x)
 
     def f(x, /):
-        if type(x) is Array and _ctx.trace is _eval_trace:
+        if type(x) is Array and ctx.trace is ev:
             v = x._value
-            if v.dtype in fast_dtypes:
-                return wrap(prim.impl(v), weak_outs[x.weak_type])
+            if type(v.dtype) in fast_types:
+                a = new(Array)
+                a._value = impl(v)
+                a.weak_type = weak_outs[x.weak_type]
+                return a
         return slow(x)
 
     return _name(f, name, doc)
@@ -116,16 +121,29 @@ def _binary(
 ):
     """`name(x, y)` = lax `lax_name` on promoted, broadcast operands.
 
-    Fast path: two Arrays of one dtype in `fast_dtypes`, one weak flag and one shape (or a
-    rank-0 one), or an Array of a float dtype in `fast_dtypes` with a Python int or float.
+    Fast path (eager only): two Arrays of one dtype in `fast_dtypes`, one weak flag and one
+    shape (or a rank-0 one); or an Array of a float dtype in `fast_dtypes` (or of the default
+    int dtype) with a Python float (or int). A NumPy ufunc implementation receives the Python
+    scalar itself: NumPy's weak scalar promotion (NEP 50) then matches JAX's.
+
+    The function carries `_op` and `_rop`, the operator methods (`x + y`, `y + x`): the same
+    fast path, and NotImplemented for operands that are not arrays or scalars.
     """
     prim = _prim(lax_name)
     if prim is None:
-        fast_dtypes = frozenset()
+        fast_types: frozenset = frozenset()
+        scalar_types: frozenset = frozenset()
+        int_types: frozenset = frozenset()
+        impl = None
         weak_outs = (False, False)
     else:
+        fast_types = frozenset(type(d) for d in fast_dtypes)
+        scalar_types = frozenset(type(d) for d in fast_dtypes & _FLOATS)
+        int_types = frozenset(type(d) for d in fast_dtypes & {np.dtype(np.int32)})
+        impl = prim.impl
         weak_outs = _weak_outs(prim, 2)
-    scalar_fast = fast_dtypes & _FLOATS
+    is_ufunc = isinstance(impl, np.ufunc)
+    ctx, ev, new = _ctx, _eval_trace, Array.__new__
 
     def slow(x, y):
         x, y = promote(name, x, y)
@@ -133,35 +151,78 @@ def _binary(
             return getattr(lax, bool_lax_name)(x, y)
         return getattr(lax, lax_name)(x, y)
 
-    def f(x, y, /):
-        if _ctx.trace is _eval_trace:
-            tx, ty = type(x), type(y)
-            if tx is Array:
-                xv = x._value
-                dt = xv.dtype
-                if ty is Array:
-                    yv = y._value
-                    if (
-                        dt == yv.dtype
-                        and dt in fast_dtypes
-                        and x.weak_type == y.weak_type
-                        and (xv.shape == yv.shape or not xv.shape or not yv.shape)
-                    ):
-                        return wrap(prim.impl(xv, yv), weak_outs[x.weak_type])
-                elif (ty is float or (ty is int and P.INT_MIN <= y <= P.INT_MAX)) and (
-                    dt in scalar_fast
+    def fast(x, y):
+        """The result, or None when the fast path does not apply."""
+        tx, ty = type(x), type(y)
+        if tx is Array:
+            xv = x._value
+            tdt = type(xv.dtype)
+            if ty is Array:
+                yv = y._value
+                if (
+                    tdt in fast_types
+                    and type(yv.dtype) is tdt
+                    and x.weak_type == y.weak_type
+                    and (xv.shape == yv.shape or not xv.shape or not yv.shape)
                 ):
-                    return wrap(prim.impl(xv, dt.type(y)), weak_outs[x.weak_type])
-            elif tx is float or (tx is int and P.INT_MIN <= x <= P.INT_MAX):
-                if ty is Array:
-                    yv = y._value
-                    dt = yv.dtype
-                    if dt in scalar_fast:
-                        return wrap(prim.impl(dt.type(x), yv), weak_outs[y.weak_type])
+                    out = impl(xv, yv)
+                else:
+                    return None
+            elif (ty is float and tdt in scalar_types) or (
+                ty is int and (tdt in scalar_types or tdt in int_types)
+                and P.INT_MIN <= y <= P.INT_MAX
+            ):
+                out = impl(xv, y if is_ufunc else xv.dtype.type(y))
+            else:
+                return None
+            a = new(Array)
+            a._value = out
+            a.weak_type = weak_outs[x.weak_type]
+            return a
+        if ty is Array and (tx is float or tx is int):
+            yv = y._value
+            tdt = type(yv.dtype)
+            if (tx is float and tdt in scalar_types) or (
+                tx is int and (tdt in scalar_types or tdt in int_types)
+                and P.INT_MIN <= x <= P.INT_MAX
+            ):
+                a = new(Array)
+                a._value = impl(x if is_ufunc else yv.dtype.type(x), yv)
+                a.weak_type = weak_outs[y.weak_type]
+                return a
+        return None
+
+    def f(x, y, /):
+        if ctx.trace is ev:
+            out = fast(x, y)
+            if out is not None:
+                return out
         return slow(x, y)
 
-    f._slow = slow  # type: ignore[attr-defined]
+    def op(self, other):
+        if ctx.trace is ev:
+            out = fast(self, other)
+            if out is not None:
+                return out
+        if type(other) in _OPERAND_TYPES or P.is_arraylike(other):
+            return slow(self, other)
+        return NotImplemented
+
+    def rop(self, other):
+        if ctx.trace is ev:
+            out = fast(other, self)
+            if out is not None:
+                return out
+        if type(other) in _OPERAND_TYPES or P.is_arraylike(other):
+            return slow(other, self)
+        return NotImplemented
+
+    f._op = op  # type: ignore[attr-defined]
+    f._rop = rop  # type: ignore[attr-defined]
     return _name(f, name, doc)
+
+
+_OPERAND_TYPES = frozenset((Array, bool, int, float, complex))
 
 
 def _promote_float_only(name: str, *args: Any) -> list[Any]:
