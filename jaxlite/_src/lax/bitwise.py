@@ -81,6 +81,10 @@ def unary(
     shape_rule: Callable | None = None,
 ) -> Primitive:
     """A unary elementwise primitive (batched elementwise)."""
+    from jaxlite._src.rules import _TRANSCENDENTAL, _rounded_from_f64  # noqa: PLC0415
+
+    if impl in _TRANSCENDENTAL:
+        impl = _rounded_from_f64(impl)
 
     def dtype_rule(x, **params):
         check_dtype(name, x.dtype, groups)
