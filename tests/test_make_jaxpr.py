@@ -143,8 +143,6 @@ PROGRAMS = {
 KNOWN_DIFFERENCES = {
     "broadcast_in_dim": "printer shows shape= and sharding=None; JAX prints only "
     "broadcast_in_dim[broadcast_dimensions=(1,)]",
-    "dot_general": "printer shows out_sharding/precision/preferred_element_type=None and tuples; "
-    "JAX prints dot_general[dimension_numbers=(([1], [0]), ([], []))]",
     "jit_nesting": "JAX names an inner jaxpr's binders after the outer equation's variables "
     "(inner outvar `b` = outer `b`); jaxlite renames the inner jaxpr from `a`",
     "unused_input_and_literal_output": "printer names an unused *input* binder `_`; JAX "
@@ -238,7 +236,6 @@ JNP_PROGRAMS = {
 }
 
 JNP_KNOWN_DIFFERENCES = {
-    "dot": KNOWN_DIFFERENCES["dot_general"],
     "value_and_grad": "printer shows broadcast_in_dim's shape/sharding params; JAX prints "
     "`broadcast_in_dim 1.0:f32[]` (no brackets when broadcast_dimensions=())",
     "grad_sum_tanh": "tanh's JVP uses `square`; JAX computes g*(1-ans) + g*(1-ans)*ans with "

@@ -15,6 +15,7 @@ import numpy as np
 
 from jaxlite._src import core, dtypes
 from jaxlite._src.core import Primitive, ShapedArray, get_aval
+from jaxlite._src.errors import InternalError
 from jaxlite._src.interpreters.ad import UndefinedPrimal, Zero
 from jaxlite._src.interpreters.batching import bdim_at_front, not_mapped
 from jaxlite._src.lax import bitwise as _bitwise
@@ -135,7 +136,7 @@ def _div_transpose(ct, x, y):
     if type(ct) is Zero:
         return [None, None]
     if type(y) is UndefinedPrimal:
-        raise core.InternalError("internal: div transposed in its denominator")
+        raise InternalError("internal: div transposed in its denominator")
     return [unbroadcast(x.aval, div(ct, y)), None]
 
 
@@ -581,7 +582,7 @@ def _select_n_jvp(primals, tangents):
 def _select_n_transpose(ct, which, *cases):
     # Case i receives ct where it was selected, zero elsewhere.
     if type(which) is UndefinedPrimal:
-        raise core.InternalError("internal: select_n transposed in its predicate")
+        raise InternalError("internal: select_n transposed in its predicate")
     if type(ct) is Zero:
         return [None] * (1 + len(cases))
     zeros = _full(get_aval(ct), 0)
