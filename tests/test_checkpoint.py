@@ -72,12 +72,6 @@ def test_grad_of_grad_equals_without_checkpoint():
     assert float(got) == pytest.approx(want, rel=1e-5)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: the checkpoint's staged JVP jaxpr is "
-    "transposed whole; backward_pass marks the primal outputs of an inner "
-    "jit/checkpoint equation as linear, so `mul` is transposed in both arguments",
-)
 def test_nested_checkpoint():
     inner = jax.checkpoint(lambda x: lax.sin(lax.sin(x)))
     outer = jax.checkpoint(lambda x: lax.mul(inner(x), x))
@@ -85,9 +79,6 @@ def test_nested_checkpoint():
     assert float(jax.grad(outer)(0.4)) == pytest.approx(float(want), rel=1e-6)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="core bug: same as test_nested_checkpoint, with an inner jit"
-)
 def test_jit_inside_checkpoint():
     f = jax.checkpoint(lambda x: lax.mul(jax.jit(lax.sin)(x), x))
     assert float(jax.grad(f)(0.4)) == pytest.approx(np.cos(0.4) * 0.4 + np.sin(0.4), rel=1e-6)

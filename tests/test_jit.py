@@ -192,11 +192,6 @@ def test_static_argnames_by_position():
     np.testing.assert_allclose(_np(jf(X3, 1)), np.sin(X3), rtol=1e-6)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: static_argnames imply static_argnums and then "
-    "_split requires the argument positionally ('only accepts 1 positional')",
-)
 def test_static_argnames_by_keyword():
     f = Counted(_repeat_sin)
     jf = jax.jit(f, static_argnames="n")
@@ -259,11 +254,6 @@ def test_grad_of_jit_traces_once():
     assert f.calls == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: the jit cache keys a Python scalar by its type "
-    "but a tracer by its aval, so the same f32[] weak signature is traced twice",
-)
 def test_eager_call_reuses_the_trace_made_under_grad():
     f = Counted(lambda a: lax.mul(lax.sin(a), a))
     jf = jax.jit(f)

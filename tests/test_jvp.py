@@ -110,7 +110,6 @@ def test_has_aux_returns_aux_unchanged():
     assert float(aux["c"]) == pytest.approx(np.cos(1.0), rel=1e-6)
 
 
-@pytest.mark.xfail(strict=True, reason="core bug: has_aux returns aux still wrapped in a JVPTracer")
 def test_has_aux_output_is_a_concrete_array():
     _, _, aux = jax.jvp(lambda a: (lax.sin(a), lax.cos(a)), (1.0,), (1.0,), has_aux=True)
     assert not isinstance(aux, Tracer)

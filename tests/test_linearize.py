@@ -188,11 +188,6 @@ def test_linear_transpose_does_not_run_the_function_per_call():
     assert len(calls) == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: the cotangent's shape is not checked against "
-    "the function output (JAX raises TypeError)",
-)
 def test_linear_transpose_rejects_wrong_cotangent_shape():
     with pytest.raises(TypeError):
         jax.linear_transpose(lambda a: a, X3)(np.ones(2, np.float32))
@@ -203,11 +198,6 @@ def test_linear_transpose_rejects_wrong_arity():
         jax.linear_transpose(lambda a: a, X3)(X3, X3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: `core.InternalError` does not exist, so the "
-    "bilinear transpose check raises AttributeError",
-)
 def test_linear_transpose_of_nonlinear_function_is_an_internal_error():
     with pytest.raises(AssertionError):
         jax.linear_transpose(lambda a: lax.mul(a, a), X3)(X3)

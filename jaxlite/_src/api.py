@@ -43,6 +43,22 @@ def _wrap_doc(wrapper: Callable, fun: Callable, api: str) -> Callable:
     return wrapper
 
 
+def _lower_aux(aux: Any) -> Any:
+    """Auxiliary outputs leave the transformation as primal values (as in JAX)."""
+    active = set()
+    t = core.current_trace()
+    while t is not None:
+        active.add(t)
+        t = t.parent
+
+    def lower(x):
+        while isinstance(x, ad.JVPTracer) and x._trace not in active:
+            x = x.primal
+        return x
+
+    return tree_map(lower, aux)
+
+
 def _zeros_for(aval: core.ShapedArray) -> Array:
     return ad.zeros_like_aval(aval.to_tangent_aval())
 
@@ -109,7 +125,7 @@ def jvp(fun: Callable, primals: Sequence[Any], tangents: Sequence[Any], has_aux:
     outs, touts = ad.jvp_flat(flat_fun, p_leaves, t_leaves)
     touts = _instantiate(touts)
     out = (tree_unflatten(store.tree, outs), tree_unflatten(store.tree, touts))
-    return (*out, store.aux) if has_aux else out
+    return (*out, _lower_aux(store.aux)) if has_aux else out
 
 
 def linearize(fun: Callable, *primals: Any, has_aux: bool = False):
@@ -137,7 +153,7 @@ def linearize(fun: Callable, *primals: Any, has_aux: bool = False):
         return tree_unflatten(out_tree, res)
 
     primal_out = tree_unflatten(out_tree, outs)
-    return (primal_out, f_jvp, store.aux) if has_aux else (primal_out, f_jvp)
+    return (primal_out, f_jvp, _lower_aux(store.aux)) if has_aux else (primal_out, f_jvp)
 
 
 def pe_eval(closed: ClosedJaxpr, args: Sequence[Any]) -> list:
@@ -190,7 +206,7 @@ def vjp(fun: Callable, *primals: Any, has_aux: bool = False):
         return tree_unflatten(p_tree, _instantiate(cts))
 
     primal_out = tree_unflatten(out_tree, outs)
-    return (primal_out, vjp_fun, store.aux) if has_aux else (primal_out, vjp_fun)
+    return (primal_out, vjp_fun, _lower_aux(store.aux)) if has_aux else (primal_out, vjp_fun)
 
 
 def _check_grad_input(x: Any, allow_int: bool, holomorphic: bool) -> None:
@@ -205,8 +221,8 @@ def _check_grad_input(x: Any, allow_int: bool, holomorphic: bool) -> None:
     if dt.kind not in "fc" and not allow_int:
         raise TypeError(
             "grad requires real- or complex-valued inputs (input dtype that is a sub-dtype of "
-            f"np.inexact), but got {dt.name}. If you want to use Integer-valued inputs, use vjp "
-            "or set allow_int to True."
+            f"np.inexact), but got {dt.name}. If you want to use Boolean- or integer-valued "
+            "inputs, use vjp or set allow_int to True."
         )
 
 
@@ -224,11 +240,15 @@ def _check_grad_output(out: Any, holomorphic: bool) -> core.ShapedArray:
                 f"{aval.dtype.name}."
             )
     elif aval.dtype.kind != "f":
+        hint = (
+            "For holomorphic differentiation, pass holomorphic=True. For differentiation of "
+            "non-holomorphic functions involving complex outputs, use jax.vjp directly."
+            if aval.dtype.kind == "c"
+            else "For differentiation of functions with integer outputs, use jax.vjp directly."
+        )
         raise TypeError(
             "grad requires real-valued outputs (output dtype that is a sub-dtype of np.floating), "
-            f"but got {aval.dtype.name}. For holomorphic differentiation, pass holomorphic=True. "
-            "For differentiating non-holomorphic functions involving complex outputs, use "
-            "jax.vjp directly."
+            f"but got {aval.dtype.name}. {hint}"
         )
     return aval
 
@@ -264,8 +284,8 @@ def value_and_grad(
             ans, f_vjp, aux = vjp(partial_f, *dyn, has_aux=True)
         else:
             ans, f_vjp = vjp(partial_f, *dyn)
-        out_leaves = tree_flatten(ans)[0]
-        if len(out_leaves) != 1:
+        out_leaves, out_tree = tree_flatten(ans)
+        if len(out_leaves) != 1 or out_tree.num_nodes != 1:
             raise TypeError(
                 "Gradient only defined for scalar-output functions. Output was "
                 f"{type(ans).__name__} with {len(out_leaves)} leaves."
@@ -337,7 +357,9 @@ def _mapped_size(leaves, dims, arg_tree_leaves_names, axis_size):
         if d is None:
             continue
         shape = np.shape(x) if not isinstance(x, core.Tracer) else x.shape
-        sizes.setdefault(shape[d], []).append((name, d, get_aval(x).str_short()))
+        a = get_aval(x)
+        ty = f"{a.dtype.name}[{','.join(map(str, a.shape))}]"
+        sizes.setdefault(shape[d], []).append((name, d, ty))
     if axis_size is not None:
         if sizes and set(sizes) != {axis_size}:
             raise ValueError(
@@ -353,7 +375,8 @@ def _mapped_size(leaves, dims, arg_tree_leaves_names, axis_size):
             for name, d, ty in entries:
                 lines.append(f"  * one axis had size {size}: axis {d} of {name} of type {ty};")
         raise ValueError(
-            "vmap got inconsistent sizes for array axes to be mapped:\n" + "\n".join(lines)
+            "vmap got inconsistent sizes for array axes to be mapped:\n"
+            + "\n".join(lines).rstrip(";")
         )
     return next(iter(sizes))
 
@@ -661,6 +684,13 @@ def linear_transpose(fun: Callable, *primals: Any, reduce_axes: Sequence = ()) -
         if ct_tree != out_tree:
             raise TypeError(f"cotangent tree does not match function output: expected "
                             f"{out_tree}, got {ct_tree}")
+        for c, a in zip(ct_leaves, closed.out_avals, strict=True):
+            ca = get_aval(c)
+            if ca.shape != a.shape or ca.dtype != a.dtype:
+                raise TypeError(
+                    "cotangent type does not match function output: expected "
+                    f"{a.str_short()}, got {ca.str_short()}"
+                )
         args = [ad.UndefinedPrimal(a) for a in avals]
         res = ad.backward_pass(closed.jaxpr, closed.consts, args, ct_leaves)
         return tree_unflatten(p_tree, _instantiate(res))

@@ -63,8 +63,9 @@ def normalize_argnums(argnums: int | Sequence[int], nargs: int, api: str) -> tup
             raise TypeError(f"{api}: argnums must be an int or a tuple of ints, got {argnums!r}")
         if not -nargs <= a < nargs:
             raise TypeError(
-                f"{api}: argnums {argnums} out of bounds for a function called with {nargs} "
-                "positional arguments."
+                f"differentiating with respect to argnums={argnums} requires at least "
+                f"{max(nums) + 1} positional arguments to be passed by the caller, but got only "
+                f"{nargs} positional arguments."
             )
         out.append(int(a) % nargs)
     return tuple(out)

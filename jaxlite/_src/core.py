@@ -19,8 +19,9 @@ from typing import Any
 import numpy as np
 
 from jaxlite._src import dtypes
-from jaxlite._src.errors import (
+from jaxlite._src.errors import (  # noqa: F401  (InternalError re-exported for rules)
     ConcretizationTypeError,
+    InternalError,
     TracerArrayConversionError,
     TracerBoolConversionError,
     TracerIntegerConversionError,
@@ -361,7 +362,7 @@ def _is_weak(x) -> bool:
     t = type(x)
     if t is Array:
         return x.weak_type
-    return t in (float, int, bool, complex) or getattr(x, "weak_type", False)
+    return t in (float, int, complex) or getattr(x, "weak_type", False)
 
 
 def _wrap(value, weak: bool) -> Array:

@@ -332,18 +332,24 @@ def vjp_flat(f: Callable, primals: Sequence[Any]):
 
 def transpose_jaxpr(closed: ClosedJaxpr, linear_mask: Sequence[bool]) -> ClosedJaxpr:
     """A jaxpr mapping `(*non-linear inputs, *output cotangents)` to cotangents of the linear
-    inputs (zeros instantiated)."""
+    inputs (zeros instantiated).
+
+    The non-linear part is split off first by partial evaluation, so equations that mix
+    primal and tangent work (a nested jit or checkpoint) are divided before transposing.
+    """
     in_avals = closed.in_avals
-    lin_avals = [a for a, lin in zip(in_avals, linear_mask, strict=True) if lin]
     res_avals = [a for a, lin in zip(in_avals, linear_mask, strict=True) if not lin]
     ct_avals = [a.to_tangent_aval() for a in closed.out_avals]
+    known, unknown, out_unknowns, num_res = pe.partial_eval_jaxpr(closed, linear_mask)
+    lin_avals = [a for a, lin in zip(in_avals, linear_mask, strict=True) if lin]
 
     def fun(*args):
         res, cts = list(args[: len(res_avals)]), args[len(res_avals):]
-        full = [UndefinedPrimal(a) if lin else res.pop(0)
-                for a, lin in zip(in_avals, linear_mask, strict=True)]
-        out = backward_pass(closed.jaxpr, closed.consts, full, list(cts))
-        return [instantiate_zeros(c) for c, lin in zip(out, linear_mask, strict=True) if lin]
+        known_outs = core_eval(known, res)
+        residuals = known_outs[len(known_outs) - num_res:]
+        lin_cts = [c for c, u in zip(cts, out_unknowns, strict=True) if u]
+        full = [*residuals, *[UndefinedPrimal(a) for a in lin_avals]]
+        out = backward_pass(unknown.jaxpr, unknown.consts, full, lin_cts)[num_res:]
+        return [instantiate_zeros(c) for c in out]
 
-    del lin_avals
     return pe.trace_to_jaxpr(fun, [*res_avals, *ct_avals], name="transpose")

@@ -191,10 +191,10 @@ def dce_jaxpr(jaxpr: Jaxpr, used_outputs: Sequence[bool]) -> tuple[Jaxpr, list[b
         if not any(used):
             continue
         if eqn.primitive.dce is not None:
-            used_in, eqn = eqn.primitive.dce(used, eqn)
+            _, eqn = eqn.primitive.dce(used, eqn)  # the new equation has only used inputs
             if eqn is None:
                 continue
-            ins = [v for v, u in zip(eqn.invars, used_in, strict=True) if u]
+            ins = eqn.invars
         else:
             ins = eqn.invars
             if not all(used):

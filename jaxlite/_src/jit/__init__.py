@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from jaxlite._src import core
+from jaxlite._src import core, dtypes
 from jaxlite._src.api_util import check_arg, debug_name, flatten_fun
 from jaxlite._src.config import config
 from jaxlite._src.core import Array, Tracer
@@ -160,7 +160,8 @@ def _leaf_key(x: Any):
         v = x._value
         return (v.shape, v.dtype, x.weak_type)
     if t in (float, int, bool, complex):
-        return t
+        # Same key as an abstract value of the scalar, so tracing under grad shares entries.
+        return ((), dtypes.weak_scalar_dtype(x), t is not bool)
     a = core.get_aval(x)
     return (a.shape, a.dtype, a.weak_type)
 
@@ -182,17 +183,20 @@ class JitWrapped:
         return functools.partial(self, obj)
 
     def _split(self, args, kwargs):
+        """Splits static from dynamic arguments. A static parameter may come positionally
+        (static_argnums) or by keyword (static_argnames), as in JAX."""
         snums = self._static_argnums
         if snums:
             n = len(args)
+            static = tuple((i, args[i]) for i in snums if i < n)
             for i in snums:
-                if i >= n:
+                if i >= n and self._param_name(i) not in kwargs:
                     raise ValueError(
                         f"jitted function has static_argnums={snums}, but only accepts {n} "
                         "positional arguments."
                     )
-            static = tuple(args[i] for i in snums)
-            dyn = tuple(a for i, a in enumerate(args) if i not in snums)
+            pos = {i for i, _ in static}
+            dyn = tuple(a for i, a in enumerate(args) if i not in pos)
         else:
             static, dyn = (), args
         if self._static_argnames and kwargs:
@@ -202,18 +206,24 @@ class JitWrapped:
             skw = ()
         return static, skw, dyn, kwargs
 
+    def _param_name(self, i: int) -> str | None:
+        try:
+            names = [p.name for p in inspect.signature(self._fun).parameters.values()]
+        except (TypeError, ValueError):
+            return None
+        return names[i] if i < len(names) else None
+
     def _fun_for(self, static, skw):
-        snums = self._static_argnums
         fun = self._fun
-        if not snums and not skw:
+        if not static and not skw:
             return fun
         skw_d = dict(skw)
+        static_d = dict(static)
 
         def f(*dyn, **kw):
             it = iter(dyn)
-            full, s = [], iter(static)
-            for i in range(len(dyn) + len(static)):
-                full.append(next(s) if i in snums else next(it))
+            full = [static_d[i] if i in static_d else next(it)
+                    for i in range(len(dyn) + len(static_d))]
             return fun(*full, **kw, **skw_d)
 
         return f
