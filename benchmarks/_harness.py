@@ -41,7 +41,9 @@ class Settings:
     budget: float = 1.0  # seconds of timed calls per cell (at least `min_repeats` repeats)
     min_repeats: int = 7
     max_repeats: int = 200
-    batch_time: float = 2e-3  # a timed batch lasts at least this long (timer resolution)
+    # a timed batch lasts at least this long: well above the timer resolution, well below a
+    # scheduler time slice (so on a busy machine most batches run uninterrupted)
+    batch_time: float = 5e-4
 
 
 SETTINGS = Settings()

@@ -305,12 +305,6 @@ def _split_nondiff(args: tuple, nondiff_argnums: tuple) -> tuple[list, list, Cal
     return static, dyn, merge
 
 
-def _as_arrays(leaves: list) -> list:
-    """Custom-rule functions see arrays, never Python scalars (as in JAX)."""
-    return [x if isinstance(x, (core.Array, Tracer)) else core.Array(x, core._is_weak(x))
-            for x in leaves]
-
-
 def _tangent_zero(primal: Any) -> Any:
     return _zeros(get_aval(primal).to_tangent_aval())
 
@@ -385,7 +379,6 @@ class custom_jvp:
         args = _resolve_kwargs(self.fun, args, kwargs, "custom_jvp")
         static, dyn, merge = _split_nondiff(args, self.nondiff_argnums)
         leaves, in_tree = tree_flatten(tuple(dyn))
-        leaves = _as_arrays(leaves)
         store = _Store()
         fun, rule = self.fun, self.jvp
 
@@ -503,7 +496,6 @@ class custom_vjp:
                 )
         static, dyn, merge = _split_nondiff(args, self.nondiff_argnums)
         leaves, in_tree = tree_flatten(tuple(dyn))
-        leaves = _as_arrays(leaves)
         in_avals = [get_aval(x) for x in leaves]
         store = _Store()
         fun, fwd, bwd = self.fun, self.fwd, self.bwd

@@ -180,7 +180,9 @@ def _names():
 
 
 class _Namer:
-    def __init__(self, used: set | None = None):
+    """Names variables in order of appearance, shared by a jaxpr and its sub-jaxprs."""
+
+    def __init__(self, used: set):
         self.names: dict[Var, str] = {}
         self.gen = _names()
         self.used = used
@@ -188,7 +190,7 @@ class _Namer:
     def __call__(self, v, binder: bool = False) -> str:
         if type(v) is Literal:
             return pp_literal(v)
-        if isinstance(v, DropVar) or (binder and self.used is not None and v not in self.used):
+        if isinstance(v, DropVar) or (binder and v not in self.used):
             return "_"
         name = self.names.get(v)
         if name is None:
@@ -210,24 +212,34 @@ def pp_literal(lit: Literal) -> str:
     return f"{text}:{lit.aval.str_short()}"
 
 
-def _pp_param(v: Any, indent: int, namer_factory) -> str:
+def _pp_param(v: Any, namer: _Namer, indent: int, width: int) -> str:
     if isinstance(v, ClosedJaxpr):
         v = v.jaxpr
     if isinstance(v, Jaxpr):
-        return _pp(v, indent + 4, _Namer(_used_vars(v)))
+        return _pp(v, indent + 4, namer, width)
     if isinstance(v, np.dtype):
         return v.name
     if isinstance(v, type) and issubclass(v, np.generic):
         return np.dtype(v).name
     if isinstance(v, tuple):
-        return "(" + ", ".join(_pp_param(x, indent, namer_factory) for x in v) + (
-            ",)" if len(v) == 1 else ")"
-        )
+        inner = ", ".join(_pp_param(x, namer, indent, width) for x in v)
+        return f"({inner},)" if len(v) == 1 else f"({inner})"
     if isinstance(v, list):
-        return "[" + ", ".join(_pp_param(x, indent, namer_factory) for x in v) + "]"
+        return "[" + ", ".join(_pp_param(x, namer, indent, width) for x in v) + "]"
     if callable(v) and hasattr(v, "__name__"):
         return v.__name__
     return str(v)
+
+
+def _name_binders_after(eqn: JaxprEqn, inner: Jaxpr, namer: _Namer) -> None:
+    """A jit body's binders print with the names of the call's arguments and results."""
+    for iv, ov in zip(inner.invars, eqn.invars, strict=False):
+        if type(ov) is not Literal and iv not in namer.names:
+            namer.names[iv] = namer(ov)
+    for iv, ov in zip(inner.outvars, eqn.outvars, strict=False):
+        if (type(iv) is Var and iv not in namer.names and ov in namer.used
+                and not isinstance(ov, DropVar)):
+            namer.names[iv] = namer(ov)
 
 
 def _pp_eqn(eqn: JaxprEqn, namer: _Namer, indent: int) -> str:
@@ -236,9 +248,13 @@ def _pp_eqn(eqn: JaxprEqn, namer: _Namer, indent: int) -> str:
     params = pp(eqn.params) if pp else eqn.params
     params = {k: v for k, v in params.items() if not k.startswith("_")}
     pad = " " * indent
+    if getattr(eqn.primitive, "pp_binders_from_call", False):
+        for v in params.values():
+            if isinstance(v, (Jaxpr, ClosedJaxpr)):
+                _name_binders_after(eqn, getattr(v, "jaxpr", v), namer)
     # `name` first, then alphabetical, as JAX prints them.
     order = sorted(params.items(), key=lambda kv: (kv[0] != "name", kv[0]))
-    shown = [(k, _pp_param(v, indent, _Namer)) for k, v in order]
+    shown = [(k, _pp_param(v, namer, indent, 80 - indent - 3 - len(k))) for k, v in order]
     args = " ".join(namer(v) for v in eqn.invars)
     one = f"{pad}{lhs} = {eqn.primitive.name}[{' '.join(f'{k}={s}' for k, s in shown)}] {args}"
     if any("\n" in s for _, s in shown) or len(one.rstrip()) > 80:
@@ -248,9 +264,9 @@ def _pp_eqn(eqn: JaxprEqn, namer: _Namer, indent: int) -> str:
     return f"{pad}{lhs} = {eqn.primitive.name}{bracket} {args}".rstrip()
 
 
-def _pp(jaxpr: Jaxpr, indent: int, namer: _Namer) -> str:
+def _pp(jaxpr: Jaxpr, indent: int, namer: _Namer, width: int = 80) -> str:
     def binders(vs):
-        return " ".join(f"{namer(v, binder=True)}:{v.aval.str_short()}" for v in vs)
+        return " ".join(f"{namer(v)}:{v.aval.str_short()}" for v in vs)
 
     head = f"{{ lambda {binders(jaxpr.constvars)}; {binders(jaxpr.invars)}. let"
     eqns = [_pp_eqn(e, namer, indent + 2) for e in jaxpr.eqns]
@@ -258,15 +274,21 @@ def _pp(jaxpr: Jaxpr, indent: int, namer: _Namer) -> str:
     outs = f"({outs},)" if len(jaxpr.outvars) == 1 else f"({outs})"
     flat = [e.strip() for e in eqns]
     one_line = f"{head} {'; '.join(flat)} in {outs} }}"
-    # JAX's printer puts a jaxpr on one line when it fits in 80 columns.
-    if not any("\n" in e for e in eqns) and len(one_line) + indent - 2 <= 80:
+    # JAX's printer puts a jaxpr on one line when it fits in the remaining width.
+    if not any("\n" in e for e in eqns) and len(one_line) <= width:
         return one_line
     pad = " " * (indent - 2 if indent >= 2 else 0)
     return f"{head}\n" + "\n".join(eqns) + f"\n{pad}  in {outs} }}"
 
 
-def _used_vars(jaxpr: Jaxpr) -> set:
-    used = {v for e in jaxpr.eqns for v in e.invars if type(v) is not Literal}
+def _used_vars(jaxpr: Jaxpr, used: set | None = None) -> set:
+    """Variables read anywhere in `jaxpr` or its sub-jaxprs (others print as `_`)."""
+    used = set() if used is None else used
+    for e in jaxpr.eqns:
+        used.update(v for v in e.invars if type(v) is not Literal)
+        for p in e.params.values():
+            if isinstance(p, (Jaxpr, ClosedJaxpr)):
+                _used_vars(getattr(p, "jaxpr", p), used)
     used.update(v for v in jaxpr.outvars if type(v) is not Literal)
     return used
 

@@ -27,6 +27,7 @@ from jaxlite._src.jit.codegen import compile_jaxpr
 from jaxlite._src.tree_util import tree_flatten, tree_unflatten
 
 jit_p = core.Primitive("jit", multiple_results=True)
+jit_p.pp_binders_from_call = True  # JAX prints a jit body with the call's variable names
 
 
 def _run(closed: ClosedJaxpr, vals: Sequence[Any]) -> list:
