@@ -64,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     libs = _libs.load()
     print(
         f"python {platform.python_version()}, numpy {np.__version__}, "
-        f"{platform.machine()} ({os.cpu_count()} cpus)"
+        f"{platform.machine()}, {os.cpu_count()} cpus (load average {os.getloadavg()[0]:.1f}), "
+        f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}"
     )
     for name in ("jaxlite", "jax", "autograd", "torch"):
         version = libs.versions.get(name)

@@ -143,13 +143,6 @@ PROGRAMS = {
 KNOWN_DIFFERENCES = {
     "broadcast_in_dim": "printer shows shape= and sharding=None; JAX prints only "
     "broadcast_in_dim[broadcast_dimensions=(1,)]",
-    "jit_nesting": "JAX names an inner jaxpr's binders after the outer equation's variables "
-    "(inner outvar `b` = outer `b`); jaxlite renames the inner jaxpr from `a`",
-    "unused_input_and_literal_output": "printer names an unused *input* binder `_`; JAX "
-    "prints `_` only for unused equation outputs (`{ lambda ; a:f32[] b:f32[3]. let c:f32[] = "
-    "sin a in (a, c, 2.0:f32[]) }`)",
-    "grad_of_jit": "partial eval of jit differs: jaxlite names the calls jvp(...)/"
-    "transpose(...) and keeps an extra residual; JAX keeps name=<lambda>",
 }
 
 
@@ -240,8 +233,6 @@ JNP_KNOWN_DIFFERENCES = {
     "`broadcast_in_dim 1.0:f32[]` (no brackets when broadcast_dimensions=())",
     "grad_sum_tanh": "tanh's JVP uses `square`; JAX computes g*(1-ans) + g*(1-ans)*ans with "
     "add_any; plus the broadcast_in_dim printing difference",
-    "jit_width": "line-width rule for a nested jaxpr: JAX breaks `{ lambda ; a:f32[3]. let c:f32[3]"
-    " = cos a; b:f32[3] = mul c a in (b,) }` after `jaxpr=` (prefix counts); also inner naming",
     "where": "JAX stages jnp.where as jit[name=_where] (with convert_element_type of the "
     "scalar); jaxlite inlines a broadcast_in_dim + select_n",
 }

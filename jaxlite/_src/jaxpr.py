@@ -237,9 +237,9 @@ def _name_binders_after(eqn: JaxprEqn, inner: Jaxpr, namer: _Namer) -> None:
         if type(ov) is not Literal and iv not in namer.names:
             namer.names[iv] = namer(ov)
     for iv, ov in zip(inner.outvars, eqn.outvars, strict=False):
-        if (type(iv) is Var and iv not in namer.names and ov in namer.used
-                and not isinstance(ov, DropVar)):
-            namer.names[iv] = namer(ov)
+        if type(iv) is Var and iv not in namer.names:
+            unused = isinstance(ov, DropVar) or ov not in namer.used
+            namer.names[iv] = "_" if unused else namer(ov)
 
 
 def _pp_eqn(eqn: JaxprEqn, namer: _Namer, indent: int) -> str:

@@ -80,7 +80,7 @@ def _jit_jvp(primals, tangents, *, jaxpr, name):
     nonzeros = tuple(type(t) is not ad.Zero for t in tangents)
     new, out_nz = _memo(_jvp_cache, jaxpr, nonzeros, lambda: ad.jvp_jaxpr(jaxpr, nonzeros))
     nz_tangents = [t for t in tangents if type(t) is not ad.Zero]
-    outs = jit_p.bind(*primals, *nz_tangents, jaxpr=new, name=f"jvp({name})")
+    outs = jit_p.bind(*primals, *nz_tangents, jaxpr=new, name=name)
     n = len(jaxpr.out_avals)
     primals_out, tangents_nz = outs[:n], iter(outs[n:])
     tangents_out = [next(tangents_nz) if nz else ad.Zero(a.to_tangent_aval())
@@ -96,7 +96,7 @@ def _jit_transpose(cts, *args, jaxpr, name):
     new = _memo(_transpose_cache, jaxpr, linear, lambda: ad.transpose_jaxpr(jaxpr, linear))
     res = [x for x, lin in zip(args, linear, strict=True) if not lin]
     cts = [ad.instantiate_zeros(c) for c in cts]
-    outs = iter(jit_p.bind(*res, *cts, jaxpr=new, name=f"transpose({name})"))
+    outs = iter(jit_p.bind(*res, *cts, jaxpr=new, name=name))
     return [next(outs) if lin else None for lin in linear]
 
 
@@ -113,16 +113,33 @@ def _jit_batch(axis_size, vals, dims, *, jaxpr, name):
 _pe_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def _forwarded_residuals(known: ClosedJaxpr, num_res: int):
+    """Residuals that are just known inputs are passed straight through, not returned (as JAX
+    does), so the known call does not output copies of its arguments."""
+    j = known.jaxpr
+    n_out = len(j.outvars) - num_res
+    pos = {v: i for i, v in enumerate(j.invars)}
+    fwd = [pos.get(v) for v in j.outvars[n_out:]]
+    keep = j.outvars[:n_out] + [v for v, f in zip(j.outvars[n_out:], fwd, strict=True)
+                                if f is None]
+    return ClosedJaxpr(Jaxpr(j.constvars, j.invars, keep, j.eqns), known.consts), fwd
+
+
 def _jit_partial_eval(trace: pe.JaxprTrace, args, *, jaxpr, name):
     unknowns = tuple(trace.is_own(x) for x in args)
-    known, unknown, out_unknowns, num_res = _memo(
-        _pe_cache, jaxpr, unknowns, lambda: pe.partial_eval_jaxpr(jaxpr, unknowns)
-    )
+
+    def split():
+        known, unknown, out_unknowns, num_res = pe.partial_eval_jaxpr(jaxpr, unknowns)
+        known, fwd = _forwarded_residuals(known, num_res)
+        return known, unknown, out_unknowns, fwd
+
+    known, unknown, out_unknowns, fwd = _memo(_pe_cache, jaxpr, unknowns, split)
     known_args = [x for x, u in zip(args, unknowns, strict=True) if not u]
     with core.set_current_trace(trace.parent):
         known_outs = jit_p.bind(*known_args, jaxpr=known, name=name)
-    n_known = len(known_outs) - num_res
-    res = known_outs[n_known:]
+    n_known = len(out_unknowns) - sum(out_unknowns)
+    returned = iter(known_outs[n_known:])
+    res = [known_args[f] if f is not None else next(returned) for f in fwd]
     unknown_args = [x for x, u in zip(args, unknowns, strict=True) if u]
     unknown_outs = iter(trace.stage(jit_p, [*res, *unknown_args], {"jaxpr": unknown,
                                                                     "name": name}))
