@@ -537,6 +537,82 @@ def test_grad_jaxprs_match_jax(jax):
         assert str(jaxlite.make_jaxpr(fl)(*args)) == str(jax.make_jaxpr(fj)(*args))
 
 
+JVP_UNARY = [
+    "neg",
+    "sign",
+    "abs",
+    "floor",
+    "ceil",
+    "round",
+    "is_finite",
+    "square",
+    "sqrt",
+    "rsqrt",
+    "cbrt",
+    "exp",
+    "exp2",
+    "expm1",
+    "log",
+    "log1p",
+    "sin",
+    "cos",
+    "tan",
+    "asin",
+    "acos",
+    "atan",
+    "sinh",
+    "cosh",
+    "tanh",
+    "asinh",
+    "acosh",
+    "atanh",
+    "logistic",
+    "erf",
+    "erfc",
+    "erf_inv",
+    "lgamma",
+    "digamma",
+    "reciprocal",
+]
+JVP_BINARY = ["add", "sub", "mul", "div", "rem", "max", "min", "pow", "atan2"]
+
+
+@pytest.mark.parametrize("name", JVP_UNARY + JVP_BINARY)
+def test_jvp_jaxprs_and_tangent_weak_types_match_jax(jax, name):
+    n = 1 if name in JVP_UNARY else 2
+
+    def run(lib, m, args):
+        f = getattr(m, name)
+        jp = lib.make_jaxpr(lambda *a: lib.jvp(f, a[:n], a[n:]))(*args)
+        return str(jp), lib.jvp(f, args[:n], args[n:])[1]
+
+    for args in [(np.float32(0.5),) * 2 * n, (0.5,) * 2 * n]:
+        want_text, want_t = run(jax, jax.lax, args)
+        got_text, got_t = run(jaxlite, LITE, args)
+        if type(args[0]) is not float:  # JAX prints weak literals with the Python value
+            assert got_text == want_text
+        assert got_t.dtype == want_t.dtype and got_t.weak_type == want_t.weak_type
+
+
+def test_jvp_jaxprs_match_jax_special_cases(jax):
+    f32, c64 = np.float32(0.5), np.complex64(1 + 1j)
+    cases = [
+        (lambda m, x, t: (m.abs, (x,), (t,)), (c64, c64)),
+        (lambda m, x, y, t: (lambda a: m.pow(a, y), (x,), (t,)), (f32, np.int32(2), f32)),
+        (lambda m, x, t: (lambda a: m.integer_pow(a, -2), (x,), (t,)), (f32, f32)),
+        (
+            lambda m, p, x, y, t: (lambda a, b: m.select_n(p, a, b), (x, y), (t, t)),
+            (np.bool_(True), f32, f32, f32),
+        ),
+        (lambda m, x, y, t: (lambda b: m.polygamma(x, b), (y,), (t,)), (f32, f32, f32)),
+    ]
+    for make, args in cases:
+        texts = []
+        for lib, m in ((jax, jax.lax), (jaxlite, LITE)):
+            texts.append(str(lib.make_jaxpr(lambda *a, lib=lib, m=m: lib.jvp(*make(m, *a)))(*args)))
+        assert texts[0] == texts[1]
+
+
 # ----------------------------------------------------------------------------------------------
 # vmap against a Python loop
 

@@ -40,10 +40,14 @@ def prog_reshape_many(jax, jnp):
         x.reshape(-1),
         x.ravel(),
         x.flatten(),
-        jnp.reshape(x, (4, 3, 2), order="F"),
         x.reshape((1, 24)),
     )
     return fs, (x,)
+
+
+@program()
+def prog_reshape_order_f(jax, jnp):
+    return lambda x: (jnp.reshape(x, (4, 3, 2), order="F"), x.ravel(order="F")), (randf(2, 3, 4),)
 
 
 @program()
@@ -222,13 +226,18 @@ def prog_integer_array_indexing(jax, jnp):
         x[i],
         x[:, i],
         x[i, i],
-        x[j],
-        x[j, 1],
         x[i[:2], 1:3],
         x[np.array([-1, -2])],
         x[[0, 1], [2, 3]],
     )
     return fs, (x, i, j)
+
+
+@program()
+def prog_gather_2d_index_array(jax, jnp):
+    x = randf(4, 5)
+    j = np.array([[1, 4], [0, 0]], np.int32)
+    return lambda x, j: (x[j], x[j, 1], x[1, j]), (x, j)
 
 
 @program()
@@ -499,11 +508,15 @@ def prog_eye_identity_tri(jax, jnp):
             jnp.eye(3, 4, k=1),
             jnp.eye(2, dtype=jnp.int32),
             jnp.identity(3),
-            jnp.tri(3),
             jnp.tri(3, 4, k=-1, dtype=bool),
         )
 
     return f, ()
+
+
+@program(x64=True)
+def prog_tri_default_dtype(jax, jnp):
+    return lambda: (jnp.tri(3), jnp.tri(2, dtype=jnp.float32)), ()
 
 
 @program(x64=True)

@@ -93,16 +93,28 @@ def prog_unary_float16(jax, jnp):
 
 
 @program()
-def prog_lax_special(jax, jnp):
-    x = randf(6, lo=0.2, hi=3.0)
+def prog_lax_rsqrt_logistic(jax, jnp):
     lax = jax.lax
-    return lambda x: (lax.rsqrt(x), lax.erf(x - 1.0), lax.lgamma(x), lax.logistic(x)), (x,)
+    return lambda x: (lax.rsqrt(x), lax.logistic(x)), (randf(6, lo=0.2, hi=3.0),)
 
 
 @program()
-def prog_grad_lax_special(jax, jnp):
+def prog_grad_lax_rsqrt_logistic(jax, jnp):
     lax = jax.lax
-    f = lambda x: jnp.sum(lax.rsqrt(x) + lax.erf(x) + lax.lgamma(x) + lax.logistic(x))
+    f = lambda x: jnp.sum(lax.rsqrt(x) + lax.logistic(x))
+    return jax.grad(f), (randf(6, lo=0.2, hi=3.0),)
+
+
+@program()
+def prog_lax_erf_lgamma(jax, jnp):
+    lax = jax.lax
+    return lambda x: (lax.erf(x - 1.0), lax.lgamma(x)), (randf(6, lo=0.2, hi=3.0),)
+
+
+@program()
+def prog_grad_lax_erf_lgamma(jax, jnp):
+    lax = jax.lax
+    f = lambda x: jnp.sum(lax.erf(x) + lax.lgamma(x))
     return jax.grad(f), (randf(6, lo=0.2, hi=3.0),)
 
 
@@ -605,9 +617,18 @@ def prog_grad_reductions(jax, jnp):
         + jnp.mean(x, axis=1).sum()
         + jnp.max(x, axis=1).sum()
         + jnp.min(x)
-        + jnp.var(x)
     )
     return jax.grad(f), (x,)
+
+
+@program()
+def prog_grad_var_std(jax, jnp):
+    return jax.grad(lambda x: jnp.var(x) + jnp.std(x, axis=0).sum()), (randf(3, 4),)
+
+
+@program()
+def prog_jit_var(jax, jnp):
+    return jax.jit(lambda x: (jnp.var(x, axis=1), jnp.std(x))), (randf(3, 4),)
 
 
 @program()

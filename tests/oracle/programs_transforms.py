@@ -740,8 +740,6 @@ def prog_misc_jnp(jax, jnp):
     x = randf(3, 4)
     fs = lambda x: (
         jnp.abs(x).max(),
-        jnp.linalg.norm(x),
-        jnp.linalg.norm(x, axis=1),
         jnp.trace(x),
         jnp.diagonal(x),
         jnp.sign(x) * jnp.sqrt(jnp.abs(x)),
@@ -752,6 +750,13 @@ def prog_misc_jnp(jax, jnp):
         jnp.ndim(x),
         jnp.size(x),
     )
+    return fs, (x,)
+
+
+@program()
+def prog_linalg_norm(jax, jnp):
+    x = randf(3, 4)
+    fs = lambda x: (jnp.linalg.norm(x), jnp.linalg.norm(x, axis=1), jnp.linalg.norm(x[0], ord=1))
     return fs, (x,)
 
 
@@ -811,40 +816,51 @@ def prog_operator_overloads(jax, jnp):
 
 
 @program()
-def prog_meshgrid_outer_ops(jax, jnp):
+def prog_meshgrid(jax, jnp):
     a, b = randf(3), randf(2, seed=1)
-    fs = lambda a, b: (
-        jnp.meshgrid(a, b),
-        jnp.meshgrid(a, b, indexing="ij"),
-        jnp.add.outer(a, b),
-        jnp.ix_(np.arange(2), np.arange(3))[0],
-    )
-    return fs, (a, b)
+    return lambda a, b: (jnp.meshgrid(a, b), jnp.meshgrid(a, b, indexing="ij")), (a, b)
 
 
 @program()
-def prog_unique_free_ops(jax, jnp):
+def prog_ix(jax, jnp):
+    return lambda: jnp.ix_(np.arange(2), np.arange(3)), ()
+
+
+@program()
+def prog_ufunc_methods(jax, jnp):
+    a, x = randf(3), randf(3, 4, seed=1)
+    return lambda a, x: (jnp.add.outer(a, a), jnp.maximum.reduce(x, axis=0)), (a, x)
+
+
+@program()
+def prog_diff_kron(jax, jnp):
     x = randf(3, 4)
-    fs = lambda x: (
-        jnp.maximum.reduce(x, axis=0),
-        jnp.diff(x),
-        jnp.diff(x, axis=0),
-        jnp.cross(x[:, :3], x[:, 1:]),
-        jnp.kron(x[:2, :2], jnp.eye(2)),
-        jnp.polyval(np.array([1.0, 2.0, 3.0]), x),
-    )
+    fs = lambda x: (jnp.diff(x), jnp.diff(x, axis=0), jnp.kron(x[:2, :2], jnp.eye(2)))
     return fs, (x,)
 
 
 @program()
-def prog_interp_searchsorted(jax, jnp):
+def prog_cross(jax, jnp):
+    x = randf(3, 4)
+    return lambda x: jnp.cross(x[:, :3], x[:, 1:]), (x,)
+
+
+@program()
+def prog_polyval(jax, jnp):
+    return lambda x: jnp.polyval(np.array([1.0, 2.0, 3.0], np.float32), x), (randf(3, 4),)
+
+
+@program()
+def prog_searchsorted(jax, jnp):
+    xp = np.array([0.0, 1.0, 2.0, 4.0], np.float32)
+    x = np.array([-1.0, 0.5, 1.0, 3.0, 5.0], np.float32)
+    fs = lambda x, xp: (jnp.searchsorted(xp, x), jnp.searchsorted(xp, x, side="right"))
+    return fs, (x, xp)
+
+
+@program()
+def prog_interp_digitize(jax, jnp):
     xp = np.array([0.0, 1.0, 2.0, 4.0], np.float32)
     fp = np.array([1.0, 3.0, 2.0, 0.0], np.float32)
     x = np.array([-1.0, 0.5, 1.5, 3.0, 5.0], np.float32)
-    fs = lambda x, xp, fp: (
-        jnp.searchsorted(xp, x),
-        jnp.searchsorted(xp, x, side="right"),
-        jnp.interp(x, xp, fp),
-        jnp.digitize(x, xp),
-    )
-    return fs, (x, xp, fp)
+    return lambda x, xp, fp: (jnp.interp(x, xp, fp), jnp.digitize(x, xp)), (x, xp, fp)

@@ -52,8 +52,20 @@ def _generate(closed: ClosedJaxpr) -> Callable[..., list]:
     for v in jaxpr.invars:
         names[v] = fresh("a")
         args.append(names[v])
+    # Free each intermediate after its last use: large temporaries then recycle memory
+    # instead of all staying alive until the function returns.
+    last_use: dict[Any, int] = {}
+    for i, eqn in enumerate(jaxpr.eqns):
+        for v in eqn.invars:
+            if type(v) is not Literal:
+                last_use[v] = i
+    keep = set(jaxpr.outvars) | set(jaxpr.invars)
+    dead_after: dict[int, list] = {}
+    for v, i in last_use.items():
+        if v not in keep and v not in jaxpr.constvars:
+            dead_after.setdefault(i, []).append(v)
     body = []
-    for eqn in jaxpr.eqns:
+    for i, eqn in enumerate(jaxpr.eqns):
         prim = eqn.primitive
         ins = ", ".join(name(v) for v in eqn.invars)
         outs = []
@@ -70,6 +82,8 @@ def _generate(closed: ClosedJaxpr) -> Callable[..., list]:
         glb[g] = fn
         lhs = (", ".join(outs) + ",") if prim.multiple_results else outs[0]
         body.append(f"{lhs} = {g}({ins})")
+        if i in dead_after:
+            body.append("del " + ", ".join(names[v] for v in dead_after[i]))
     ret = ", ".join(name(v) for v in jaxpr.outvars)
     lines = [f"def _jitted({', '.join(args)}):", "    with _errstate(all='ignore'):"]
     lines += [f"        {line}" for line in body]

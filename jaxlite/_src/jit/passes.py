@@ -94,8 +94,44 @@ def cse(closed: ClosedJaxpr) -> ClosedJaxpr:
     return ClosedJaxpr(Jaxpr(j.constvars, j.invars, outvars, eqns), closed.consts)
 
 
+def fold_constants(closed: ClosedJaxpr) -> ClosedJaxpr:
+    """Evaluates equations whose inputs are all constants once, at compile time."""
+    from jaxlite._src import core  # noqa: PLC0415
+
+    known: dict[Var, Any] = {
+        v: core.to_numpy(c) for v, c in zip(closed.jaxpr.constvars, closed.consts, strict=True)
+    }
+    constvars, consts = list(closed.jaxpr.constvars), list(closed.consts)
+    eqns = []
+    for e in closed.jaxpr.eqns:
+        vals = [core.to_numpy(v.val) if type(v) is Literal else known.get(v, _MISSING)
+                for v in e.invars]
+        prim = e.primitive
+        # Large results stay computed at run time rather than pinned as constants.
+        big = prim.multiple_results or e.outvars[0].aval.size > _FOLD_LIMIT
+        if any(x is _MISSING for x in vals) or prim.impl is None or big:
+            eqns.append(e)
+            continue
+        try:
+            out = prim.impl(*vals, **e.params)
+        except Exception:  # leave it to run time, where the error (if any) belongs
+            eqns.append(e)
+            continue
+        v = e.outvars[0]
+        known[v] = out
+        constvars.append(v)
+        consts.append(core._wrap(out, v.aval.weak_type))
+    j = closed.jaxpr
+    return ClosedJaxpr(Jaxpr(constvars, j.invars, j.outvars, eqns), consts)
+
+
+_MISSING = object()
+_FOLD_LIMIT = 1 << 16
+
+
 def optimize(closed: ClosedJaxpr, call_prims: dict) -> ClosedJaxpr:
-    """Inline nested calls, then CSE, then DCE (dropping unused constants)."""
+    """Inline nested calls, fold constants, then CSE, then DCE (dropping unused constants)."""
     closed = inline_calls(closed, call_prims)
+    closed = fold_constants(closed)
     closed = cse(closed)
     return pe.dce_closed(closed)

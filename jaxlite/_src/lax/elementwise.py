@@ -50,14 +50,17 @@ from jaxlite._src.rules import (
 # Helpers for rules
 
 
-def _const(like: Any, value: Any) -> np.ndarray:
-    """A rank-0 constant of the dtype of `like` (stays a literal in jaxprs)."""
-    return np.array(value, dtype=get_aval(like).dtype)
+def _const(like: Any, value: Any) -> Any:
+    """A rank-0 constant of the dtype and weak type of `like` (a literal in jaxprs)."""
+    aval = get_aval(like)
+    c = np.array(value, dtype=aval.dtype)
+    return core.Array(c, weak_type=True) if aval.weak_type else c
 
 
 def _full(aval: ShapedArray, value: Any) -> Any:
-    """`value` broadcast to `aval` (a literal when rank 0)."""
+    """`value` broadcast to `aval`, weak type included (a literal when rank 0)."""
     c = np.array(value, dtype=aval.dtype)
+    c = core.Array(c, weak_type=True) if aval.weak_type else c
     return core.ops.broadcast_in_dim(c, aval.shape, ()) if aval.shape else c
 
 
@@ -122,12 +125,12 @@ def _div_impl(x, y):
     return np.where(zero, np.invert(np.zeros((), x.dtype)), q)
 
 
-# div: d(x/y) = dx/y - x dy/y^2 = dx/y - ans dy / y.
+# div: d(x/y) = dx/y - x dy/y^2.
 div_p = nary("div", _div_impl, NUM, tip="divide")
 defjvp(
     div_p,
     lambda g, ans, x, y: div(g, y),
-    lambda g, ans, x, y: mul(neg(g), div(ans, y)),
+    lambda g, ans, x, y: mul(mul(neg(g), x), integer_pow(y, -2)),
 )
 
 
@@ -178,9 +181,11 @@ def _abs_jvp(g, ans, x):
     if get_aval(x).dtype.kind != "c":
         # d|x| = sign(x) dx, taking +1 at 0 as JAX.
         return select_n(ge(x, _const(x, 0)), neg(g), g)
-    # d|z| = Re(conj(z) dz) / |z| (0 at z = 0).
-    safe = select_n(eq(ans, _const(ans, 0)), ans, _full(get_aval(ans), 1))
-    return real(div(mul(g, conj(x)), complex(safe, _full(get_aval(safe), 0))))
+    # d|z| = Re(dz conj(z) / |z|), with |z| = 0 replaced by 1.
+    cz = conj(x)
+    mag = convert_element_type(ans, get_aval(x).dtype)
+    safe = select_n(eq(mag, _const(mag, 0)), mag, _full(get_aval(mag), 1))
+    return real(mul(g, div(cz, safe)))
 
 
 # abs: complex operands give their real dtype.
@@ -197,8 +202,12 @@ def _balanced_eq(a, ans, b):
     """1 where `a` alone attains the extremum `ans`, 1/2 where `b` does too, else 0: at ties
     max/min split the tangent evenly, as JAX."""
     aval = get_aval(ans)
-    one_or_half = select_n(eq(b, ans), _full(aval, 1), _full(aval, 0.5))
-    return select_n(eq(a, ans), _full(aval, 0), one_or_half)
+    hit = eq(a, ans)
+    one, zero = _full(aval, 1), _full(aval, 0)
+    attains = select_n(hit, zero, one)
+    tie = eq(b, ans)
+    two, one = _full(aval, 2), _full(aval, 1)
+    return div(attains, select_n(tie, one, two))
 
 
 def _max_impl(x, y):
@@ -252,20 +261,23 @@ def _pow_impl(x, y):
 
 def _pow_jvp_x(g, ans, x, y):
     # d x^y / dx = y x^(y-1); for integer y the y = 0 case is exactly 0 (x^-1 may be inf).
-    ydt = get_aval(y).dtype
-    if ydt.kind in "iu":
-        yx = convert_element_type(y, get_aval(x).dtype)
-        jac = mul(yx, pow(x, sub(y, _const(y, 1))))
-        jac = select_n(eq(y, _const(y, 0)), jac, _full(get_aval(jac), 0))
-    else:
-        jac = mul(y, pow(x, sub(y, _const(y, 1))))
-    return mul(g, jac)
+    # Computed on strongly typed operands, as JAX (the tangent is not weak).
+    dt = get_aval(x).dtype
+    x = convert_element_type(x, dt)
+    if get_aval(y).dtype.kind in "iu":
+        yf = _fit(convert_element_type(y, dt), ans)
+        is_zero, zeros = eq(yf, _const(yf, 0)), _full(get_aval(yf), 0)
+        safe = select_n(eq(yf, _const(yf, 0)), yf, _full(get_aval(yf), 1))
+        jac = mul(safe, pow(x, sub(yf, _const(yf, 1))))
+        return mul(g, select_n(is_zero, jac, zeros))
+    y = convert_element_type(y, dt)
+    return mul(g, mul(y, pow(x, sub(y, _const(y, 1)))))
 
 
 def _pow_jvp_y(g, ans, x, y):
     # d x^y / dy = log(x) x^y, taken as 0 where x == 0 (JAX's convention).
     safe = select_n(eq(x, _const(x, 0)), x, _full(get_aval(x), 1))
-    return mul(g, mul(log(safe), ans))
+    return convert_element_type(mul(g, mul(log(safe), ans)), get_aval(y).dtype)
 
 
 # pow: x^y for inexact x; y inexact of x's dtype or any integer.
@@ -321,7 +333,7 @@ defjvp(square_p, lambda g, ans, x: mul(g, mul(_const(x, 2), x)))
 
 # sqrt: d sqrt x = dx / (2 sqrt x).
 sqrt_p = unary("sqrt", np.sqrt, INEXACT)
-defjvp(sqrt_p, lambda g, ans, x: div(g, mul(_const(x, 2), ans)))
+defjvp(sqrt_p, lambda g, ans, x: mul(g, div(_const(x, 0.5), ans)))
 
 # rsqrt: d x^(-1/2) = -x^(-3/2)/2 dx = -(ans / x) / 2 dx.
 rsqrt_p = unary("rsqrt", lambda x: 1 / np.sqrt(x), INEXACT)
@@ -340,7 +352,7 @@ defjvp(exp_p, lambda g, ans, x: mul(g, ans))
 
 # exp2: d 2^x = log(2) 2^x dx.
 exp2_p = unary("exp2", np.exp2, INEXACT)
-defjvp(exp2_p, lambda g, ans, x: mul(g, mul(_const(x, np.log(2)), ans)))
+defjvp(exp2_p, lambda g, ans, x: mul(log(_const(x, 2)), mul(g, ans)))
 
 # expm1: d(e^x - 1) = (ans + 1) dx.
 expm1_p = unary("expm1", np.expm1, INEXACT)
@@ -402,26 +414,23 @@ defjvp(sinh_p, lambda g, ans, x: mul(g, cosh(x)))
 cosh_p = unary("cosh", np.cosh, INEXACT)
 defjvp(cosh_p, lambda g, ans, x: mul(g, sinh(x)))
 
-# tanh: d tanh x = (1 - tanh^2 x) dx.
+# tanh: d tanh x = (1 - tanh^2 x) dx = (1 + ans)(1 - ans) dx.
 tanh_p = unary("tanh", np.tanh, INEXACT)
-defjvp(tanh_p, lambda g, ans, x: mul(g, sub(_const(x, 1), square(ans))))
+defjvp(tanh_p, lambda g, ans, x: mul(add(g, mul(g, ans)), sub(_const(x, 1), ans)))
 
 # asinh: d asinh x = dx / sqrt(x^2 + 1).
 asinh_p = unary("asinh", np.arcsinh, INEXACT)
 defjvp(asinh_p, lambda g, ans, x: mul(g, rsqrt(add(square(x), _const(x, 1)))))
 
-# acosh: d acosh x = dx / sqrt((x - 1)(x + 1)).
+# acosh: d acosh x = dx / sqrt(x^2 - 1).
 acosh_p = unary("acosh", np.arccosh, INEXACT)
-defjvp(
-    acosh_p,
-    lambda g, ans, x: mul(g, rsqrt(mul(sub(x, _const(x, 1)), add(x, _const(x, 1))))),
-)
+defjvp(acosh_p, lambda g, ans, x: mul(g, rsqrt(sub(square(x), _const(x, 1)))))
 
-# atanh: d atanh x = dx / ((1 - x)(1 + x)).
+# atanh: d atanh x = dx / ((1 + x)(1 - x)).
 atanh_p = unary("atanh", np.arctanh, INEXACT)
 defjvp(
     atanh_p,
-    lambda g, ans, x: div(g, mul(sub(_const(x, 1), x), add(_const(x, 1), x))),
+    lambda g, ans, x: mul(integer_pow(add(_const(x, 1), x), -1), div(g, sub(_const(x, 1), x))),
 )
 
 
@@ -664,7 +673,8 @@ def _clamp_batch(axis_size, vals, dims):
 
 
 def _clamp_g(g, ans, where):
-    # The tangent where `where` holds, else 0 (strict comparisons: zero at ties, as JAX).
+    # The tangent where `where` holds, else 0 (strict comparisons: zero at ties, as JAX; the
+    # lower bound only counts where it is below the upper one).
     g = _fit(g, ans)
     return select_n(where, _full(get_aval(g), 0), g)
 
@@ -678,7 +688,7 @@ clamp_p = standard_primitive(
 )
 defjvp(
     clamp_p,
-    lambda g, ans, lo, x, hi: _clamp_g(g, ans, gt(lo, x)),
+    lambda g, ans, lo, x, hi: _clamp_g(g, ans, bitwise_and(gt(lo, x), lt(lo, hi))),
     lambda g, ans, lo, x, hi: _clamp_g(g, ans, bitwise_and(gt(x, lo), lt(x, hi))),
     lambda g, ans, lo, x, hi: _clamp_g(g, ans, lt(hi, x)),
 )
@@ -690,7 +700,11 @@ clamp_p.batch = _clamp_batch
 
 
 def _convert_impl(x, *, new_dtype, weak_type):
-    return x.astype(new_dtype) if x.dtype != new_dtype else x
+    if x.dtype == new_dtype:
+        return x
+    if x.dtype.kind == "c" and np.dtype(new_dtype).kind != "c":
+        x = np.real(x)  # complex to real keeps the real part (without NumPy's warning)
+    return x.astype(new_dtype)
 
 
 def _convert_transpose(ct, x, *, new_dtype, weak_type):
@@ -974,8 +988,12 @@ def clamp(min: Any, x: Any, max: Any) -> Any:  # noqa: A002
 
 
 def convert_element_type(x: Any, new_dtype: Any, weak_type: bool = False) -> Any:
-    """Casts `x` to `new_dtype` (canonicalised), as `lax.convert_element_type`."""
+    """Casts `x` to `new_dtype` (canonicalised), as `lax.convert_element_type`; a cast to the
+    same dtype and weak type returns `x` unchanged (no equation)."""
     dt = dtypes.canonicalize_dtype(new_dtype)
+    aval = get_aval(x)
+    if aval.dtype == dt and aval.weak_type == weak_type and not isinstance(x, (int, float)):
+        return x
     return convert_element_type_p.bind(x, new_dtype=dt, weak_type=weak_type)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from jaxlite._src.core import get_aval
+from jaxlite._src.core import Array, get_aval
 from jaxlite._src.lax.bitwise import FLOAT, nary, unary
 from jaxlite._src.lax.elementwise import add, exp, mul, neg, square
 from jaxlite._src.rules import defjvp
@@ -305,21 +305,24 @@ def _via_f64(kernel: Callable) -> Callable:
     return impl
 
 
-def _const(like: Any, value: Any) -> np.ndarray:
-    return np.array(value, dtype=get_aval(like).dtype)
+def _const(like: Any, value: Any) -> Any:
+    # Rank 0, of the dtype and weak type of `like`.
+    aval = get_aval(like)
+    c = np.array(value, dtype=aval.dtype)
+    return Array(c, weak_type=True) if aval.weak_type else c
 
 
 # erf: d erf x = 2/sqrt(pi) exp(-x^2) dx.
 erf_p = unary("erf", _via_f64(erf_f64), FLOAT)
-defjvp(erf_p, lambda g, ans, x: mul(g, mul(_const(x, 2 / _SQRT_PI), exp(neg(square(x))))))
+defjvp(erf_p, lambda g, ans, x: mul(_const(x, 2 / _SQRT_PI), mul(g, exp(neg(square(x))))))
 
 # erfc: d erfc x = -2/sqrt(pi) exp(-x^2) dx.
 erfc_p = unary("erfc", _via_f64(erfc_f64), FLOAT)
-defjvp(erfc_p, lambda g, ans, x: mul(g, mul(_const(x, -2 / _SQRT_PI), exp(neg(square(x))))))
+defjvp(erfc_p, lambda g, ans, x: mul(_const(x, -2 / _SQRT_PI), mul(g, exp(neg(square(x))))))
 
 # erf_inv: the inverse function's derivative, sqrt(pi)/2 exp(ans^2).
 erf_inv_p = unary("erf_inv", _via_f64(erf_inv_f64), FLOAT)
-defjvp(erf_inv_p, lambda g, ans, x: mul(g, mul(_const(x, _SQRT_PI / 2), exp(square(ans)))))
+defjvp(erf_inv_p, lambda g, ans, x: mul(_const(x, _SQRT_PI / 2), mul(g, exp(square(ans)))))
 
 # lgamma: d lgamma x = digamma x dx.
 lgamma_p = unary("lgamma", _via_f64(lgamma_f64), FLOAT)
