@@ -445,18 +445,13 @@ _ORACLE_PROGRAMS = {
 }
 
 
-_SIN_SQUARED_WEAK = pytest.mark.xfail(
-    strict=True,
-    reason="lax bug (not core): integer_pow's JVP rule builds a strongly typed constant, so "
-    "grad(lambda x: x ** 2)(1.5) is not weak (JAX: weak)",
-)
 _ORACLE_CASES = [
     ("scale", 1.5),
     ("scale", np.float32(1.5)),
     ("strong_scale", 1.5),
     ("sin_times_sin", 1.5),
     ("sin_times_sin", np.float32(1.5)),
-    pytest.param("sin_squared", 1.5, marks=_SIN_SQUARED_WEAK),
+    ("sin_squared", 1.5),
     ("sin_squared", np.float32(1.5)),
     ("sum_exp", np.array([0.5, 1.5], np.float32)),
 ]

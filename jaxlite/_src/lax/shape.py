@@ -20,6 +20,20 @@ from jaxlite._src.interpreters.batching import bdim_at_front, moveaxis, not_mapp
 from jaxlite._src.rules import deflinear, multi_result_primitive, standard_primitive
 
 
+def _checked(prim: core.Primitive) -> core.Primitive:
+    """Runs the abstract evaluation before the eager implementation too, so that bad shapes
+    raise the same clear error eagerly as under tracing (rather than a NumPy error)."""
+    eager = prim.eval_impl
+    abstract = prim.abstract_eval
+
+    def eval_impl(*args, **params):
+        abstract(*[get_aval(a) for a in args], **params)
+        return eager(*args, **params)
+
+    prim.eval_impl = eval_impl
+    return prim
+
+
 def _same_dtype(x, **params):
     return x.dtype
 
@@ -76,8 +90,8 @@ def _bid_batch(axis_size, vals, dims, *, shape, broadcast_dimensions, sharding=N
     ), 0
 
 
-broadcast_in_dim_p = standard_primitive(
-    "broadcast_in_dim", _bid_impl, _bid_shape_rule, _same_dtype, _weak_in
+broadcast_in_dim_p = _checked(
+    standard_primitive("broadcast_in_dim", _bid_impl, _bid_shape_rule, _same_dtype, _weak_in)
 )
 deflinear(broadcast_in_dim_p, _bid_transpose)
 broadcast_in_dim_p.batch = _bid_batch
@@ -103,12 +117,14 @@ def _reshape_shape_rule(x, *, new_sizes, dimensions=None, sharding=None):
     return tuple(new_sizes)
 
 
-reshape_p = standard_primitive(
-    "reshape",
-    lambda x, *, new_sizes, dimensions=None, sharding=None: np.reshape(x, new_sizes),
-    _reshape_shape_rule,
-    _same_dtype,
-    _weak_in,
+reshape_p = _checked(
+    standard_primitive(
+        "reshape",
+        lambda x, *, new_sizes, dimensions=None, sharding=None: np.reshape(x, new_sizes),
+        _reshape_shape_rule,
+        _same_dtype,
+        _weak_in,
+    )
 )
 deflinear(reshape_p, lambda ct, x, **p: [reshape(ct, x.aval.shape)])
 
@@ -145,12 +161,14 @@ def _transpose_shape_rule(x, *, permutation):
     return tuple(x.shape[p] for p in permutation)
 
 
-transpose_p = standard_primitive(
-    "transpose",
-    lambda x, *, permutation: np.transpose(x, permutation),
-    _transpose_shape_rule,
-    _same_dtype,
-    _weak_in,
+transpose_p = _checked(
+    standard_primitive(
+        "transpose",
+        lambda x, *, permutation: np.transpose(x, permutation),
+        _transpose_shape_rule,
+        _same_dtype,
+        _weak_in,
+    )
 )
 deflinear(
     transpose_p, lambda ct, x, *, permutation: [transpose(ct, tuple(np.argsort(permutation)))]
@@ -204,8 +222,8 @@ def _reduce_batch(prim):
     return batch
 
 
-reduce_sum_p = standard_primitive(
-    "reduce_sum", _reduce_sum_impl, _reduce_shape_rule, _same_dtype, _weak_in
+reduce_sum_p = _checked(
+    standard_primitive("reduce_sum", _reduce_sum_impl, _reduce_shape_rule, _same_dtype, _weak_in)
 )
 deflinear(reduce_sum_p, _reduce_sum_transpose)
 reduce_sum_p.batch = _reduce_batch(reduce_sum_p)
@@ -223,20 +241,6 @@ def reduce_sum(x: Any, axes: Sequence[int]) -> Any:
 def _aval(x: Any) -> core.ShapedArray:
     """The abstract value of a primal, or of an `UndefinedPrimal` in a transpose rule."""
     return x.aval if type(x) is UndefinedPrimal else get_aval(x)
-
-
-def _checked(prim: core.Primitive) -> core.Primitive:
-    """Runs the abstract evaluation before the eager implementation too, so that bad shapes
-    raise the same clear error eagerly as under tracing (rather than a NumPy error)."""
-    eager = prim.eval_impl
-    abstract = prim.abstract_eval
-
-    def eval_impl(*args, **params):
-        abstract(*[get_aval(a) for a in args], **params)
-        return eager(*args, **params)
-
-    prim.eval_impl = eval_impl
-    return prim
 
 
 def _canonicalize_axis(axis: int, ndim: int) -> int:
