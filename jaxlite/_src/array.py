@@ -27,10 +27,14 @@ class Array:
 
     @property
     def aval(self):
-        from jaxlite._src.core import ShapedArray  # noqa: PLC0415
-
+        # Built without ShapedArray.__init__'s normalisation: NumPy already gives a tuple
+        # shape and a dtype object. This sits on every traced operation's path.
         v = self._value
-        return ShapedArray(v.shape, v.dtype, self.weak_type)
+        a = _new(_ShapedArray)
+        a.shape = v.shape
+        a.dtype = v.dtype
+        a.weak_type = self.weak_type
+        return a
 
     shape = property(lambda self: self._value.shape)
     dtype = property(lambda self: self._value.dtype)
@@ -136,6 +140,10 @@ class Array:
 
     def __dlpack__(self, *args, **kwargs):
         return np.asarray(self._value).__dlpack__(*args, **kwargs)
+
+
+_new = object.__new__
+_ShapedArray: Any = None  # set by core (which defines ShapedArray and imports this module)
 
 
 def _wrap(value, weak: bool) -> Array:

@@ -487,6 +487,8 @@ def is_tracer(x: Any) -> bool:
 
 
 # The concrete Array lives in array.py; imported here so core can construct results.
+from jaxlite._src import array as _array_module  # noqa: E402
 from jaxlite._src.array import Array  # noqa: E402
 
 Array._to_numpy = staticmethod(to_numpy)
+_array_module._ShapedArray = ShapedArray

@@ -101,7 +101,6 @@ from jaxlite._src.numpy.ufuncs import abs as abs
 from jaxlite._src.numpy.ufuncs import floor as floor
 from jaxlite._src.numpy.ufuncs import ceil as ceil
 from jaxlite._src.numpy.ufuncs import trunc as trunc
-from jaxlite._src.numpy.ufuncs import fix as fix
 from jaxlite._src.numpy.ufuncs import round as round
 from jaxlite._src.numpy.ufuncs import around as around
 from jaxlite._src.numpy.ufuncs import rint as rint

@@ -75,9 +75,17 @@ class JaxprTrace(core.Trace):
         return var
 
     def process_primitive(self, prim, args, params):
-        if self.known_eval and not any(self.is_own(x) for x in args):
-            with set_current_trace(self.parent):
-                return prim.bind(*args, **params)
+        if self.known_eval:
+            for x in args:
+                if type(x) is JaxprTracer and x._trace is self:
+                    break
+            else:  # all inputs known: evaluate now, in the parent trace
+                ctx = core._ctx
+                prev, ctx.trace = ctx.trace, self.parent
+                try:
+                    return prim.bind(*args, **params)
+                finally:
+                    ctx.trace = prev
         if self.known_eval and prim.partial_eval is not None:
             return prim.partial_eval(self, args, **params)
         return self.stage(prim, args, params)

@@ -1,12 +1,14 @@
-"""Comparison, logical, bitwise and bit-manipulation primitives, and the builders that give all
-elementwise primitives JAX's dtype rules and error messages.
+"""Comparison, sign, rounding, logical, bitwise and bit-manipulation primitives, and the
+builders that give all elementwise primitives JAX's dtype rules and error messages.
 
-Nothing here is differentiable (zero tangents), and nothing here needs other lax wrappers, so
+Nothing here has a nonzero derivative (nextafter has no rule, as in JAX) or needs other lax
+wrappers, so
 elementwise.py and special.py build on this module and elementwise.py re-exports its wrappers.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -137,6 +139,52 @@ for _p in (eq_p, ne_p, lt_p, le_p, gt_p, ge_p):
 
 
 # ----------------------------------------------------------------------------------------------
+# Sign, rounding and floating-point classification: zero derivatives
+
+
+def _sign_impl(x):
+    if x.dtype.kind == "f":
+        return np.copysign(np.sign(x), x)  # keeps the sign of zero, as XLA
+    return np.sign(x)
+
+
+# sign: piecewise constant.
+sign_p = unary("sign", _sign_impl, NUM)
+defjvp_zero(sign_p)
+
+
+class RoundingMethod(enum.IntEnum):
+    """How `round` breaks ties: away from zero (0) or to the nearest even integer (1)."""
+
+    AWAY_FROM_ZERO = 0
+    TO_NEAREST_EVEN = 1
+
+
+def _round_impl(x, *, rounding_method):
+    if rounding_method == RoundingMethod.TO_NEAREST_EVEN:
+        return np.rint(x)
+    t = np.trunc(x)
+    # x - t is exact, so halves are detected exactly; where() keeps the sign of zero.
+    return np.where(np.abs(x - t) >= 0.5, t + np.sign(x), t).astype(x.dtype, copy=False)
+
+
+# floor, ceil, round: piecewise constant.
+floor_p = unary("floor", np.floor, FLOAT)
+defjvp_zero(floor_p)
+ceil_p = unary("ceil", np.ceil, FLOAT)
+defjvp_zero(ceil_p)
+round_p = unary("round", _round_impl, FLOAT)
+defjvp_zero(round_p)
+
+# is_finite: a predicate.
+is_finite_p = unary("is_finite", np.isfinite, FLOAT, result_dtype=lambda dt: np.bool_)
+defjvp_zero(is_finite_p)
+
+# nextafter: no derivative rule (as JAX).
+nextafter_p = nary("nextafter", np.nextafter, FLOAT, tip="nextafter")
+
+
+# ----------------------------------------------------------------------------------------------
 # Bitwise operations (on booleans these are the logical ones)
 
 not_p = unary("not", np.invert, INT_BOOL)
@@ -263,6 +311,38 @@ bitcast_convert_type_p.batch = _bitcast_batch
 # Wrappers (lax API)
 
 
+def sign(x: Any) -> Any:
+    """Elementwise sign: -1, 0 or 1 (signed zeros kept; x/|x| for complex)."""
+    return sign_p.bind(x)
+
+
+def floor(x: Any) -> Any:
+    """Elementwise floor."""
+    return floor_p.bind(x)
+
+
+def ceil(x: Any) -> Any:
+    """Elementwise ceiling."""
+    return ceil_p.bind(x)
+
+
+def round(  # noqa: A001
+    x: Any, rounding_method: int | RoundingMethod = RoundingMethod.AWAY_FROM_ZERO
+) -> Any:
+    """Elementwise rounding to an integral value; ties away from zero (0) or to even (1)."""
+    return round_p.bind(x, rounding_method=RoundingMethod(rounding_method))
+
+
+def is_finite(x: Any) -> Any:
+    """Elementwise test for a finite value (not inf, not NaN)."""
+    return is_finite_p.bind(x)
+
+
+def nextafter(x1: Any, x2: Any) -> Any:
+    """Elementwise next representable value after `x1` in the direction of `x2`."""
+    return nextafter_p.bind(x1, x2)
+
+
 def eq(x: Any, y: Any) -> Any:
     """Elementwise `x == y`."""
     return eq_p.bind(x, y)
@@ -345,6 +425,19 @@ def bitcast_convert_type(operand: Any, new_dtype: Any) -> Any:
 
 
 __all__ = [
+    "RoundingMethod",
+    "ceil",
+    "floor",
+    "is_finite",
+    "nextafter",
+    "round",
+    "sign",
+    "ceil_p",
+    "floor_p",
+    "is_finite_p",
+    "nextafter_p",
+    "round_p",
+    "sign_p",
     "eq",
     "ne",
     "lt",

@@ -8,7 +8,6 @@ wrappers are re-exported here). The special functions (erf, lgamma, ...) are in 
 
 from __future__ import annotations
 
-import enum
 from typing import Any
 
 import numpy as np
@@ -28,10 +27,12 @@ from jaxlite._src.lax.bitwise import (
     check_dtype,
     check_same_dtypes,
     eq,
+    floor,
     ge,
     gt,
     lt,
     nary,
+    sign,
     unary,
 )
 from jaxlite._src.rules import (
@@ -39,7 +40,6 @@ from jaxlite._src.rules import (
     defbilinear,
     defbroadcasting,
     defjvp,
-    defjvp_zero,
     deflinear,
     defvectorized,
     standard_primitive,
@@ -164,17 +164,6 @@ defjvp(
 # neg: linear, self-adjoint up to sign.
 neg_p = unary("neg", np.negative, NUM)
 deflinear(neg_p, lambda ct, x: [neg(ct)])
-
-
-def _sign_impl(x):
-    if x.dtype.kind == "f":
-        return np.copysign(np.sign(x), x)  # keeps the sign of zero, as XLA
-    return np.sign(x)
-
-
-# sign: piecewise constant.
-sign_p = unary("sign", _sign_impl, NUM)
-defjvp_zero(sign_p)
 
 
 def _abs_jvp(g, ans, x):
@@ -445,41 +434,6 @@ def _logistic_impl(x):
 # logistic: d sigma(x) = sigma (1 - sigma) dx.
 logistic_p = unary("logistic", _logistic_impl, INEXACT)
 defjvp(logistic_p, lambda g, ans, x: mul(g, mul(ans, sub(_const(ans, 1), ans))))
-
-
-# ----------------------------------------------------------------------------------------------
-# Rounding and floating-point classification
-
-
-class RoundingMethod(enum.IntEnum):
-    """How `round` breaks ties: away from zero (0) or to the nearest even integer (1)."""
-
-    AWAY_FROM_ZERO = 0
-    TO_NEAREST_EVEN = 1
-
-
-def _round_impl(x, *, rounding_method):
-    if rounding_method == RoundingMethod.TO_NEAREST_EVEN:
-        return np.rint(x)
-    t = np.trunc(x)
-    # x - t is exact, so halves are detected exactly; where() keeps the sign of zero.
-    return np.where(np.abs(x - t) >= 0.5, t + np.sign(x), t).astype(x.dtype, copy=False)
-
-
-# floor, ceil, round: piecewise constant.
-floor_p = unary("floor", np.floor, FLOAT)
-defjvp_zero(floor_p)
-ceil_p = unary("ceil", np.ceil, FLOAT)
-defjvp_zero(ceil_p)
-round_p = unary("round", _round_impl, FLOAT)
-defjvp_zero(round_p)
-
-# is_finite: a predicate.
-is_finite_p = unary("is_finite", np.isfinite, FLOAT, result_dtype=lambda dt: np.bool_)
-defjvp_zero(is_finite_p)
-
-# nextafter: no derivative rule (as JAX).
-nextafter_p = nary("nextafter", np.nextafter, FLOAT, tip="nextafter")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -773,11 +727,6 @@ def neg(x: Any) -> Any:
     return neg_p.bind(x)
 
 
-def sign(x: Any) -> Any:
-    """Elementwise sign: -1, 0 or 1 (signed zeros kept; x/|x| for complex)."""
-    return sign_p.bind(x)
-
-
 def abs(x: Any) -> Any:  # noqa: A001
     """Elementwise absolute value (real dtype for complex operands)."""
     return abs_p.bind(x)
@@ -923,33 +872,6 @@ def logistic(x: Any) -> Any:
     return logistic_p.bind(x)
 
 
-def floor(x: Any) -> Any:
-    """Elementwise floor."""
-    return floor_p.bind(x)
-
-
-def ceil(x: Any) -> Any:
-    """Elementwise ceiling."""
-    return ceil_p.bind(x)
-
-
-def round(  # noqa: A001
-    x: Any, rounding_method: int | RoundingMethod = RoundingMethod.AWAY_FROM_ZERO
-) -> Any:
-    """Elementwise rounding to an integral value; ties away from zero (0) or to even (1)."""
-    return round_p.bind(x, rounding_method=RoundingMethod(rounding_method))
-
-
-def is_finite(x: Any) -> Any:
-    """Elementwise test for a finite value (not inf, not NaN)."""
-    return is_finite_p.bind(x)
-
-
-def nextafter(x1: Any, x2: Any) -> Any:
-    """Elementwise next representable value after `x1` in the direction of `x2`."""
-    return nextafter_p.bind(x1, x2)
-
-
 def real(x: Any) -> Any:
     """Elementwise real part of a complex array."""
     return real_p.bind(x)
@@ -1003,9 +925,9 @@ core.ops.convert_element_type = convert_element_type
 globals().update({_name: getattr(_bitwise, _name) for _name in _bitwise.__all__})
 
 _WRAPPERS = """
-RoundingMethod abs acos acosh add asin asinh atan atan2 atanh cbrt ceil clamp complex conj
-convert_element_type cos cosh div exp exp2 expm1 floor imag integer_pow is_finite log log1p
-logistic max min mul neg nextafter pow real reciprocal rem round rsqrt select select_n sign
+abs acos acosh add asin asinh atan atan2 atanh cbrt clamp complex conj
+convert_element_type cos cosh div exp exp2 expm1 imag integer_pow log log1p
+logistic max min mul neg pow real reciprocal rem rsqrt select select_n
 sin sinh sqrt square sub tan tanh
 """
 __all__ = sorted(

@@ -178,6 +178,14 @@ def promote_dtypes_inexact(*args: Any) -> list[Any]:
     return [convert(x, _inexact(dt), weak) for x in args]
 
 
+def promote_dtypes_numeric(*args: Any) -> list[Any]:
+    """As `promote_dtypes`, with a bool result made the default int (weakness kept)."""
+    dt, weak = _dtypes.result_type(*args, return_weak_type_flag=True)
+    if dt.kind == "b":
+        dt = _dtypes.default_int_dtype()
+    return [convert(x, dt, weak) for x in args]
+
+
 def broadcast_shapes(name: str, *shapes: Sequence[int]) -> tuple[int, ...]:
     """NumPy's broadcast shape; the error names the operation and shapes as JAX does."""
     if len(shapes) == 1:
@@ -231,10 +239,7 @@ def promote_args_inexact(name: str, *args: Any) -> list[Any]:
 def promote_args_numeric(name: str, *args: Any) -> list[Any]:
     """As `promote_args`, with bool results made int32 (for ops lax has no bool form of)."""
     check_arraylike(name, *args)
-    dt, weak = _dtypes.result_type(*args, return_weak_type_flag=True)
-    if dt.kind == "b":
-        dt = _dtypes.default_int_dtype()
-    return broadcast_operands(name, [convert(x, dt, weak) for x in args])
+    return broadcast_operands(name, promote_dtypes_numeric(*args))
 
 
 def check_no_float0(name: str, *args: Any) -> None:

@@ -308,10 +308,10 @@ def reciprocal(x: Any, /) -> Any:
 def sinc(x: Any, /) -> Any:
     """`sin(pi x) / (pi x)`, 1 at 0."""
     (x,) = promote_args_inexact("sinc", x)
-    is_zero = lax.eq(x, const_like(x, 0, False))
-    pix = lax.mul(const_like(x, np.pi, False), x)
-    safe = where(is_zero, const_like(x, 1, False), pix)
-    return where(is_zero, lax.add(lax.mul(pix, const_like(x, 0, False)), const_like(x, 1, False)),
+    is_zero = lax.eq(x, const_like(x, 0))
+    pix = lax.mul(const_like(x, np.pi), x)
+    safe = where(is_zero, const_like(x, 1), pix)
+    return where(is_zero, lax.add(lax.mul(pix, const_like(x, 0)), const_like(x, 1)),
                  lax.div(lax.sin(safe), safe))
 
 
@@ -390,9 +390,6 @@ def trunc(x: Any, /) -> Any:
     return where(lax.lt(x, const_like(x, 0, False)), lax.ceil(x), lax.floor(x))
 
 
-fix = trunc
-
-
 def _round_method(name: str) -> Any:
     rm = lax.lookup("RoundingMethod")
     if rm is not None:
@@ -427,7 +424,7 @@ def round(a: Any, decimals: int = 0, out: None = None) -> Any:  # noqa: A001
 def _round_decimals(x: Any, decimals: int) -> Any:
     if decimals == 0:
         return _round_half_even(x)
-    factor = const_like(x, 10.0**decimals, False)
+    factor = const_like(x, 10.0**decimals)
     return lax.div(_round_half_even(lax.mul(x, factor)), factor)
 
 
@@ -436,7 +433,10 @@ around = round
 
 def rint(x: Any, /) -> Any:
     """Rounds to the nearest integer (halves to even), as a float."""
-    (x,) = promote_args_inexact("rint", x)
+    (x,) = promote_args("rint", x)
+    dt = dtype_of(x)
+    if dt.kind in "iub":  # integers convert to a (strong) float: nothing to round
+        return lax.convert_element_type(x, P.to_inexact_dtype(dt))
     return _round_half_even(x)
 
 
@@ -456,7 +456,7 @@ def isnan(x: Any, /) -> Any:
     (x,) = promote_args("isnan", x)
     if dtype_of(x).kind in "fc":
         return lax.ne(x, x)
-    return broadcast_to_shape(const(_BOOL, False), shape(x))
+    return broadcast_to_shape(const(_BOOL, False, P.aval(x).weak_type), shape(x))
 
 
 def isinf(x: Any, /) -> Any:
@@ -473,6 +473,8 @@ def isinf(x: Any, /) -> Any:
 def isposinf(x: Any, /) -> Any:
     """Elementwise test for +inf."""
     (x,) = promote_args("isposinf", x)
+    if dtype_of(x).kind == "c":
+        raise ValueError("isposinf/isneginf are not well defined for complex types")
     if dtype_of(x).kind == "f":
         return lax.eq(x, const_like(x, np.inf, False))
     return broadcast_to_shape(const(_BOOL, False), shape(x))
@@ -481,6 +483,8 @@ def isposinf(x: Any, /) -> Any:
 def isneginf(x: Any, /) -> Any:
     """Elementwise test for -inf."""
     (x,) = promote_args("isneginf", x)
+    if dtype_of(x).kind == "c":
+        raise ValueError("isposinf/isneginf are not well defined for complex types")
     if dtype_of(x).kind == "f":
         return lax.eq(x, const_like(x, -np.inf, False))
     return broadcast_to_shape(const(_BOOL, False), shape(x))
@@ -542,7 +546,7 @@ def imag(x: Any, /) -> Any:
     (x,) = promote_args("imag", x)
     if dtype_of(x).kind == "c":
         return lax.imag(x)
-    return broadcast_to_shape(const_like(x, 0, False), shape(x))
+    return broadcast_to_shape(const_like(x, 0), shape(x))
 
 
 def angle(z: Any, deg: bool = False) -> Any:
@@ -575,17 +579,29 @@ divide = true_divide
 maximum = _binary("maximum", "max", promote_args, _ALL, "Elementwise maximum (NaNs propagate).")
 minimum = _binary("minimum", "min", promote_args, _ALL, "Elementwise minimum (NaNs propagate).")
 arctan2 = _binary(
-    "arctan2", "atan2", lambda n, *a: _promote_float_only(n, *a), _FLOATS,
+    "arctan2", "atan2", promote_args_inexact, _FLOATS,
     "Elementwise `arctan(x1 / x2)` choosing the quadrant.",
 )
 nextafter = _binary(
     "nextafter", "nextafter", lambda n, *a: _promote_float_only(n, *a), _FLOATS,
     "The next representable value after x1 toward x2.",
 )
-fmod = _binary(
+_fmod = _binary(
     "fmod", "rem", promote_args_numeric, _FLOATS,
     "Remainder with the sign of the dividend (C's fmod).",
 )
+
+
+def fmod(x1: Any, x2: Any, /) -> Any:
+    """Remainder with the sign of the dividend (C's fmod); integer `x % 0` gives 0."""
+    if type(x1) is Array and type(x2) is Array and x1.dtype.kind == "f":
+        return _fmod(x1, x2)
+    check_arraylike("fmod", x1, x2)
+    if _dtypes.result_type(x1, x2).kind in "iub":
+        x2 = P.to_jax(x2) if type(x2) not in PY_SCALARS else x2
+        (x2c,) = promote_dtypes(x2)
+        x2 = where(lax.eq(x2c, const_like(x2c, 0)), const_like(x2c, 1), x2c)
+    return _fmod(x1, x2)
 
 equal = _binary("equal", "eq", promote_args, _ALL, "Elementwise `x == y`.")
 not_equal = _binary("not_equal", "ne", promote_args, _ALL, "Elementwise `x != y`.")
@@ -609,8 +625,8 @@ def _logical(name: str, lax_name: str, doc: str) -> Callable:
     def f(x, y, /):
         x, y = promote_args(name, x, y)
         if dtype_of(x) != _BOOL:
-            x = lax.ne(x, const_like(x, 0))
-            y = lax.ne(y, const_like(y, 0))
+            x = lax.ne(x, const_like(x, 0, False))
+            y = lax.ne(y, const_like(y, 0, False))
         return getattr(lax, lax_name)(x, y)
 
     return _name(f, name, doc)
@@ -623,13 +639,15 @@ logical_xor = _logical("logical_xor", "bitwise_xor", "Elementwise logical XOR.")
 
 def left_shift(x: Any, y: Any, /) -> Any:
     """Elementwise `x << y`."""
-    x, y = _promote_int_or_bool("left_shift", x, y)
+    _promote_int_or_bool("left_shift", x, y)
+    x, y = promote_args_numeric("left_shift", x, y)
     return lax.shift_left(x, y)
 
 
 def right_shift(x: Any, y: Any, /) -> Any:
     """Elementwise `x >> y` (arithmetic for signed, logical for unsigned integers)."""
-    x, y = _promote_int_or_bool("right_shift", x, y)
+    _promote_int_or_bool("right_shift", x, y)
+    x, y = promote_args_numeric("right_shift", x, y)
     if dtype_of(x).kind == "i":
         return lax.shift_right_arithmetic(x, y)
     return lax.shift_right_logical(x, y)
@@ -642,10 +660,10 @@ bitwise_right_shift = right_shift
 def remainder(x: Any, y: Any, /) -> Any:
     """Remainder with the sign of the divisor (Python's `%`)."""
     x, y = promote_args_numeric("remainder", x, y)
-    zero = const_like(x, 0, False)
+    zero = const_like(x, 0)
     if dtype_of(y).kind in "iu":
         # An integer division by zero would be undefined: divide by 1 there instead.
-        y = where(lax.eq(y, zero), broadcast_to_shape(const_like(y, 1, False), shape(y)), y)
+        y = where(lax.eq(y, zero), broadcast_to_shape(const_like(y, 1), shape(y)), y)
     r = lax.rem(x, y)
     fix_sign = lax.bitwise_and(
         lax.ne(lax.lt(r, zero), lax.lt(y, zero)), lax.ne(r, zero)
@@ -657,12 +675,12 @@ mod = remainder
 
 
 def _float_divmod(x: Any, y: Any) -> tuple[Any, Any]:
-    zero = const_like(x, 0, False)
+    zero = const_like(x, 0)
     m = lax.rem(x, y)
     d = lax.div(where(lax.eq(y, zero), x, lax.sub(x, m)), y)
     fix = lax.bitwise_and(lax.ne(m, zero), lax.ne(lax.sign(y), lax.sign(m)))
     m = _select(fix, lax.add(m, y), m)
-    d = _select(fix, lax.sub(d, const_like(d, 1, False)), d)
+    d = _select(fix, lax.sub(d, const_like(d, 1)), d)
     return lax.round(d, _round_method("AWAY_FROM_ZERO")), m
 
 
@@ -675,9 +693,9 @@ def floor_divide(x: Any, y: Any, /) -> Any:
         if dt.kind == "u":
             return q
         fix = lax.bitwise_and(
-            lax.ne(lax.sign(x), lax.sign(y)), lax.ne(lax.rem(x, y), const_like(x, 0, False))
+            lax.ne(lax.sign(x), lax.sign(y)), lax.ne(lax.rem(x, y), const_like(x, 0))
         )
-        return where(fix, lax.sub(q, const_like(q, 1, False)), q)
+        return where(fix, lax.sub(q, const_like(q, 1)), q)
     if dt.kind == "c":
         raise TypeError("floor_divide does not support complex-valued inputs.")
     return _float_divmod(x, y)[0]
@@ -693,10 +711,10 @@ def divmod(x: Any, y: Any, /) -> tuple[Any, Any]:  # noqa: A001
 
 def _int_pow(x: Any, y: Any) -> Any:
     """Integer power by repeated squaring over the exponent's low bits (as JAX does)."""
-    one, zero = const_like(x, 1, False), const_like(x, 0, False)
+    one, zero = const_like(x, 1), const_like(x, 0)
     s = shape(x)
     acc = where(
-        lax.bitwise_and(lax.eq(x, zero), lax.ne(y, const_like(y, 0, False))),
+        lax.bitwise_and(lax.eq(x, zero), lax.ne(y, const_like(y, 0))),
         broadcast_to_shape(zero, s),
         broadcast_to_shape(one, s),
     )
@@ -709,34 +727,43 @@ def _int_pow(x: Any, y: Any) -> Any:
     return acc
 
 
+def _static_int(x: Any) -> int | None:
+    """`x` as a Python int when it is a concrete integer (or bool) scalar, else None."""
+    if type(x) is int or type(x) is bool or isinstance(x, (np.integer, np.bool_)):
+        return int(x)
+    if (type(x) is Array or isinstance(x, np.ndarray)) and x.ndim == 0 and \
+            x.dtype.kind in "iub":
+        return int(x)
+    return None
+
+
 def power(x1: Any, x2: Any, /) -> Any:
-    """Elementwise `x1 ** x2`; a Python int exponent uses `lax.integer_pow`."""
-    if type(x2) is int:
-        (x,) = promote_args_numeric("power", x1)
-        return lax.integer_pow(x, x2)
-    if isinstance(x2, (np.integer,)) and not isinstance(x2, np.ndarray):
-        check_arraylike("power", x1)
-        (x,) = promote_args_numeric("power", x1)
-        if dtype_of(x).kind in "fc":
-            return lax.integer_pow(x, int(x2))
-    x, y = promote_args_numeric("power", x1, x2)
-    dt = dtype_of(x)
-    if dt.kind in "iu":
-        return _int_pow(x, y)
-    return lax.pow(x, y)
+    """Elementwise `x1 ** x2`. A concrete integer exponent uses `lax.integer_pow`; an integer
+    array exponent of a float base goes to `lax.pow` unpromoted (so the derivative in `x1`
+    exists at 0), as in JAX."""
+    check_arraylike("power", x1, x2)
+    n = _static_int(x2)
+    if n is not None:
+        (x,) = P.promote_dtypes_numeric(x1)
+        return lax.integer_pow(x, n)
+    x1p, x2p = promote_args_numeric("power", x1, x2)
+    if dtype_of(x1p).kind in "iu":
+        return _int_pow(x1p, x2p)
+    d1, d2 = dtype_of(x1), dtype_of(x2)
+    if d1.kind in "fc" and d2.kind in "iu":
+        a, b = (x if type(x) not in PY_SCALARS else P.convert(
+            x, *_dtypes.result_type(x, return_weak_type_flag=True)) for x in (x1, x2))
+        a, b = P.broadcast_operands("power", [P.to_jax(a), P.to_jax(b)])
+        return lax.pow(a, b)
+    return lax.pow(x1p, x2p)
 
 
 pow = power  # noqa: A001
 
 
 def float_power(x: Any, y: Any, /) -> Any:
-    """`x ** y` in the default float (or complex) dtype."""
-    check_arraylike("float_power", x, y)
-    dt, _ = _dtypes.result_type(x, y, return_weak_type_flag=True)
-    target = _dtypes.default_complex_dtype() if dt.kind == "c" else _dtypes.default_float_dtype()
-    x, y = P.broadcast_operands(
-        "float_power", [P.convert(x, target, False), P.convert(y, target, False)]
-    )
+    """`x ** y` computed in floating point (integer inputs are promoted to float)."""
+    x, y = promote_args_inexact("float_power", x, y)
     return lax.pow(x, y)
 
 
@@ -764,9 +791,11 @@ def copysign(x1: Any, x2: Any, /) -> Any:
 def heaviside(x1: Any, x2: Any, /) -> Any:
     """0 for x1 < 0, x2 for x1 == 0, 1 for x1 > 0."""
     x1, x2 = promote_args_inexact("heaviside", x1, x2)
-    zero = const_like(x1, 0, False)
+    if dtype_of(x1).kind == "c":
+        raise TypeError("heaviside does not support complex-valued inputs.")
+    zero = const_like(x1, 0)
     return where(
-        lax.lt(x1, zero), zero, where(lax.gt(x1, zero), const_like(x1, 1, False), x2)
+        lax.lt(x1, zero), zero, where(lax.gt(x1, zero), const_like(x1, 1), x2)
     )
 
 
@@ -776,11 +805,11 @@ def hypot(x1: Any, x2: Any, /) -> Any:
     if dtype_of(x1).kind == "c":
         raise TypeError("hypot does not support complex-valued inputs")
     a, b = lax.abs(x1), lax.abs(x2)
-    inf = const_like(a, np.inf, False)
+    inf = const_like(a, np.inf)
     any_inf = lax.bitwise_or(lax.eq(a, inf), lax.eq(b, inf))
     big, small = lax.max(a, b), lax.min(a, b)
-    zero = const_like(a, 0, False)
-    one = const_like(a, 1, False)
+    zero = const_like(a, 0)
+    one = const_like(a, 1)
     big_is_zero = lax.eq(big, zero)
     ratio = lax.div(small, where(big_is_zero, one, big))
     r = lax.mul(big, lax.sqrt(lax.add(one, lax.mul(ratio, ratio))))
