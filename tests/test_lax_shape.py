@@ -45,7 +45,7 @@ def check_grads(f, args, order=2, eps=1e-6, tol=1e-6, seed=0):
         return val(f(*[arr(x) for x in xs]))
 
     ty = val(_jvp(f, [arr(a) for a in args], [arr(t) for t in ts]))
-    fd = (F(*[a + eps * t for a, t in zip(args, ts)]) - F(*[a - eps * t for a, t in zip(args, ts)]))
+    fd = F(*[a + eps * t for a, t in zip(args, ts)]) - F(*[a - eps * t for a, t in zip(args, ts)])
     np.testing.assert_allclose(ty, fd / (2 * eps), rtol=tol, atol=tol)
     ct = rng.randn(*ty.shape)
     cts = [val(c) for c in _vjp(f, [arr(a) for a in args], arr(ct))]
@@ -56,8 +56,9 @@ def check_grads(f, args, order=2, eps=1e-6, tol=1e-6, seed=0):
         t_fix, ct_fix = [arr(t) for t in ts], arr(ct)
         check_grads(lambda *xs: _jvp(f, xs, t_fix), args, order - 1, eps, tol, seed + 1)
         for i in range(len(args)):
-            check_grads(lambda *xs, i=i: _vjp(f, xs, ct_fix)[i], args, order - 1, eps, tol,
-                        seed + 2)
+            check_grads(
+                lambda *xs, i=i: _vjp(f, xs, ct_fix)[i], args, order - 1, eps, tol, seed + 2
+            )
 
 
 def check_vmap(f, args, in_dims, size=3):
@@ -65,8 +66,9 @@ def check_vmap(f, args, in_dims, size=3):
     out = batching.vmap_flat(lambda *a: [f(*a)], size, in_dims, [0], [arr(a) for a in args])[0]
     ref = []
     for b in range(size):
-        sl = [arr(np.take(a, b, axis=d)) if d is not None else arr(a)
-              for a, d in zip(args, in_dims)]
+        sl = [
+            arr(np.take(a, b, axis=d)) if d is not None else arr(a) for a, d in zip(args, in_dims)
+        ]
         ref.append(val(f(*sl)))
     ref = np.stack(ref)
     got = val(out)
@@ -157,7 +159,9 @@ def test_rev():
 
 def test_concatenate_values_and_errors():
     a, b = X32, X32[:, :2]
-    np.testing.assert_array_equal(val(S.concatenate([arr(a), arr(b)], 1)), np.concatenate([a, b], 1))
+    np.testing.assert_array_equal(
+        val(S.concatenate([arr(a), arr(b)], 1)), np.concatenate([a, b], 1)
+    )
     e = eqn(lambda p, q: S.concatenate([p, q, p], 0), ((2, 3), np.float32), ((1, 3), np.float32))
     assert e.params == {"dimension": 0} and len(e.invars) == 3
     assert not jaxpr_of(lambda p: S.concatenate([p], 0), ((2,), np.float32)).eqns
@@ -245,7 +249,7 @@ def test_pad_values(config_):
 def test_pad_params_and_errors():
     e = eqn(lambda a: S.pad(a, 0.0, [(1, 2, 0), (0, 0, 1)]), ((2, 3), np.float32))
     assert e.params == {"padding_config": ((1, 2, 0), (0, 0, 1))}
-    assert str(e.invars[1]) == "Literal(0.0)" or e.invars[1].aval.shape == ()
+    assert type(e.invars[1]).__name__ == "Literal" and e.invars[1].aval.dtype == np.float32
     with pytest.raises(TypeError, match="same dtype: got float32 and int32"):
         S.pad(arr(X32), np.int32(0), [(0, 0, 0)] * 3)
     with pytest.raises(ValueError, match="length of padding_config"):
@@ -284,8 +288,12 @@ def test_iota():
     out = val(S.broadcasted_iota(np.float32, (2, 3), 1))
     np.testing.assert_array_equal(out, np.broadcast_to(np.arange(3, dtype=np.float32), (2, 3)))
     e = eqn(lambda: S.iota(np.int32, 5))
-    assert e.params == {"dtype": np.dtype(np.int32), "shape": (5,), "dimension": 0,
-                        "sharding": None}
+    assert e.params == {
+        "dtype": np.dtype(np.int32),
+        "shape": (5,),
+        "dimension": 0,
+        "sharding": None,
+    }
     assert val(S.iota(int, 2)).dtype == np.int32
     config.update("jax_enable_x64", True)
     assert val(S.iota(int, 2)).dtype == np.int64
@@ -332,8 +340,7 @@ def test_broadcast_and_collapse():
 
 
 def test_index_and_slice_in_dim():
-    np.testing.assert_array_equal(val(S.index_in_dim(arr(X32), -1, 1, keepdims=False)),
-                                  X32[:, -1])
+    np.testing.assert_array_equal(val(S.index_in_dim(arr(X32), -1, 1, keepdims=False)), X32[:, -1])
     np.testing.assert_array_equal(val(S.index_in_dim(arr(X32), 1, 2)), X32[:, :, 1:2])
     np.testing.assert_array_equal(val(S.slice_in_dim(arr(X32), -3, None, 2, 2)), X32[:, :, 1::2])
     np.testing.assert_array_equal(val(S.slice_in_dim(arr(X32), None, 2, axis=1)), X32[:, :2])

@@ -72,8 +72,7 @@ def check_vmap(f, args, in_dims, size=3):
     ref = []
     for b in range(size):
         sl = [
-            arr(np.take(a, b, axis=d)) if d is not None else arr(a)
-            for a, d in zip(args, in_dims)
+            arr(np.take(a, b, axis=d)) if d is not None else arr(a) for a, d in zip(args, in_dims)
         ]
         ref.append(val(f(*sl)))
     ref = np.stack(ref)
@@ -109,7 +108,9 @@ def ref_gather(operand, indices, dn, slice_sizes, mode="clip", fill=np.nan):
     r = operand.ndim
     batch = indices.shape[:-1]
     wdims = [
-        d for d in range(r) if d not in dn.collapsed_slice_dims and d not in dn.operand_batching_dims
+        d
+        for d in range(r)
+        if d not in dn.collapsed_slice_dims and d not in dn.operand_batching_dims
     ]
     out_rank = len(batch) + len(wdims)
     bi, wi = iter(batch), iter(slice_sizes[d] for d in wdims)
@@ -139,7 +140,9 @@ def ref_scatter(operand, indices, updates, dn, combine, mode="fill"):
     out = np.array(operand, copy=True)
     r = out.ndim
     wdims = [
-        d for d in range(r) if d not in dn.inserted_window_dims and d not in dn.operand_batching_dims
+        d
+        for d in range(r)
+        if d not in dn.inserted_window_dims and d not in dn.operand_batching_dims
     ]
     sizes = [1] * r
     for a, d in zip(dn.update_window_dims, wdims):
@@ -232,8 +235,9 @@ def test_dynamic_slice_values_clamp(i):
 
 
 def test_dynamic_slice_jaxpr_matches_jax():
-    j = jaxpr_of(lambda a, i: L.dynamic_slice(a, (i, 1), (2, 2)), ((5, 4), np.float32),
-                 ((), np.int32))
+    j = jaxpr_of(
+        lambda a, i: L.dynamic_slice(a, (i, 1), (2, 2)), ((5, 4), np.float32), ((), np.int32)
+    )
     names = [e.primitive.name for e in j.eqns]
     assert names == ["lt", "add", "select_n", "dynamic_slice"]
     assert j.eqns[-1].params == {"slice_sizes": (2, 2)}
@@ -247,7 +251,11 @@ def test_dynamic_slice_jaxpr_matches_jax():
         out = L.dynamic_slice_in_dim(a, i, 2, 1)
     j = tr.to_jaxpr([out])
     assert [e.primitive.name for e in j.eqns] == [
-        "lt", "convert_element_type", "add", "select_n", "dynamic_slice"
+        "lt",
+        "convert_element_type",
+        "add",
+        "select_n",
+        "dynamic_slice",
     ]
     # static indices are normalised in Python
     j = jaxpr_of(lambda a: L.dynamic_slice(a, (-1, 2), (1, 2)), ((5, 4), np.float32))
@@ -284,12 +292,16 @@ def test_dynamic_slice_grad_and_vmap():
     check_vmap(f, [X32, ib, jb], [None, 0, 0])
     check_vmap(f, [batched(X32, 1), i, jb], [1, None, 0])
     check_vmap(f, [batched(X32, 3), ib, jb], [3, 0, 0])
-    # (after the vmap checks) check_grads enables x64, where Python-int indices are int64: keep one index dtype
+    # (after the vmap checks) check_grads enables x64, where Python-int indices are int64:
+    # keep one index dtype
     check_grads(lambda a: f(a, arr(np.int64(i)), arr(np.int64(j))), [X])
     # gradient through the batched (gather) form
     g = lambda a: batching.vmap_flat(
-        lambda x, k: [L.dynamic_slice(x, (k, 0, 0), (2, 2, 2))], 3, [0, 0], [0],
-        [a, arr(ib.astype(np.int64))]
+        lambda x, k: [L.dynamic_slice(x, (k, 0, 0), (2, 2, 2))],
+        3,
+        [0, 0],
+        [0],
+        [a, arr(ib.astype(np.int64))],
     )[0]
     check_grads(g, [batched(X, 0)])
 
@@ -302,13 +314,17 @@ def test_dynamic_update_slice_values():
         ref = X32.copy()
         ref[j : j + 2, 1:3, 3:6] = u
         np.testing.assert_array_equal(val(out), ref)
-    out = L.dynamic_update_index_in_dim(arr(X32), arr(u[0, 0, 0] + np.zeros((5, 6), np.float32)),
-                                        2, 0)
+    out = L.dynamic_update_index_in_dim(
+        arr(X32), arr(u[0, 0, 0] + np.zeros((5, 6), np.float32)), 2, 0
+    )
     ref = X32.copy()
     ref[2] = u[0, 0, 0]
     np.testing.assert_array_equal(val(out), ref)
-    j = jaxpr_of(lambda a, b: L.dynamic_update_index_in_dim(a, b, 1, 0),
-                 ((5, 4), np.float32), ((4,), np.float32))
+    j = jaxpr_of(
+        lambda a, b: L.dynamic_update_index_in_dim(a, b, 1, 0),
+        ((5, 4), np.float32),
+        ((4,), np.float32),
+    )
     assert [e.primitive.name for e in j.eqns] == ["broadcast_in_dim", "dynamic_update_slice"]
 
 
@@ -327,8 +343,11 @@ def test_dynamic_update_slice_grad_and_vmap():
     check_grads(lambda a, b: f(a, b, arr(np.int64(3))), [X, u])
     check_grads(lambda a: f(a, arr(u), arr(np.int64(1))), [X])
     g = lambda a, b: batching.vmap_flat(
-        lambda x, y, k: [L.dynamic_update_slice(x, y, (k, 0, 0))], 3, [0, None, 0], [0],
-        [a, b, arr(ib.astype(np.int64))]
+        lambda x, y, k: [L.dynamic_update_slice(x, y, (k, 0, 0))],
+        3,
+        [0, None, 0],
+        [0],
+        [a, b, arr(ib.astype(np.int64))],
     )[0]
     check_grads(g, [batched(X, 0), u])
 
@@ -361,8 +380,7 @@ def test_gather_fill_values_by_dtype():
 
 def test_gather_params():
     dn = GDN(offset_dims=(1,), collapsed_slice_dims=(0,), start_index_map=(0,))
-    j = jaxpr_of(lambda a, i: L.gather(a, i, dn, [1, 3]), ((4, 3), np.float32),
-                 ((2, 1), np.int32))
+    j = jaxpr_of(lambda a, i: L.gather(a, i, dn, [1, 3]), ((4, 3), np.float32), ((2, 1), np.int32))
     (e,) = j.eqns
     assert e.params == {
         "dimension_numbers": GDN((1,), (0,), (0,), (), ()),
@@ -377,8 +395,11 @@ def test_gather_params():
         "GatherDimensionNumbers(offset_dims=(1,), collapsed_slice_dims=(0,), "
         "start_index_map=(0,), operand_batching_dims=(), start_indices_batching_dims=())"
     )
-    e = jaxpr_of(lambda a, i: L.gather(a, i, dn, (1, 3), mode="fill"), ((4, 3), np.float32),
-                 ((2, 1), np.int32)).eqns[0]
+    e = jaxpr_of(
+        lambda a, i: L.gather(a, i, dn, (1, 3), mode="fill"),
+        ((4, 3), np.float32),
+        ((2, 1), np.int32),
+    ).eqns[0]
     assert e.params["mode"] is GatherScatterMode.FILL_OR_DROP and np.isnan(e.params["fill_value"])
     assert GatherScatterMode.from_any(None) is GatherScatterMode.FILL_OR_DROP
     with pytest.raises(ValueError, match="Unknown gather mode"):
@@ -423,8 +444,9 @@ def test_gather_grad(case, mode):
 def test_gather_fill_tangent_is_zero():
     dn = GDN((), (0,), (0,))
     idx = arr(np.array([[1], [7]], np.int32))
-    t = _jvp(lambda a: L.gather(a, idx, dn, (1,), mode="fill"), [arr(np.arange(5.0))],
-             [arr(np.ones(5))])
+    t = _jvp(
+        lambda a: L.gather(a, idx, dn, (1,), mode="fill"), [arr(np.arange(5.0))], [arr(np.ones(5))]
+    )
     np.testing.assert_array_equal(val(t), [1.0, 0.0])
 
 
@@ -446,8 +468,9 @@ def test_gather_vmap_of_grad():
     idx = batched(np.zeros(ishape, np.int32), 0, ints=(lo, hi))
 
     def g(a, i):
-        return _vjp(lambda x: L.gather(x, i, dn, sizes, mode="fill"), [a],
-                    arr(np.ones((2, 3, 3, 4))))[0]
+        return _vjp(
+            lambda x: L.gather(x, i, dn, sizes, mode="fill"), [a], arr(np.ones((2, 3, 3, 4)))
+        )[0]
 
     check_vmap(g, [batched(X, 0), idx], [0, 0])
 
@@ -495,30 +518,53 @@ def test_scatter_int_and_scalar_operand():
     x = np.arange(5, dtype=np.int32)
     idx = np.array([[1], [1], [4], [9]], np.int32)
     u = np.array([10, 20, 30, 40], np.int32)
-    np.testing.assert_array_equal(val(L.scatter_add(arr(x), arr(idx), arr(u), dn)),
-                                  [0, 31, 2, 3, 34])
+    np.testing.assert_array_equal(
+        val(L.scatter_add(arr(x), arr(idx), arr(u), dn)), [0, 31, 2, 3, 34]
+    )
     np.testing.assert_array_equal(val(L.scatter(arr(x), arr(idx), arr(u), dn)), [0, 20, 2, 3, 30])
     # rank-0 operand: updates all land on the one cell
-    out = L.scatter_add(arr(np.float32(1)), arr(np.zeros((3, 0), np.int32)),
-                        arr(np.ones(3, np.float32)), SDN((), (), ()))
+    out = L.scatter_add(
+        arr(np.float32(1)),
+        arr(np.zeros((3, 0), np.int32)),
+        arr(np.ones(3, np.float32)),
+        SDN((), (), ()),
+    )
     assert val(out) == 4.0
 
 
 def test_scatter_params_and_errors():
     dn = SDN((1,), (0,), (0,))
-    j = jaxpr_of(lambda a, i, u: L.scatter_add(a, i, u, dn), ((4, 3), np.float32),
-                 ((2, 1), np.int32), ((2, 3), np.float32))
+    j = jaxpr_of(
+        lambda a, i, u: L.scatter_add(a, i, u, dn),
+        ((4, 3), np.float32),
+        ((2, 1), np.int32),
+        ((2, 3), np.float32),
+    )
     (e,) = j.eqns
     assert e.primitive.name == "scatter-add"
-    assert set(e.params) == {"dimension_numbers", "indices_are_sorted", "unique_indices", "mode",
-                             "update_jaxpr", "update_consts"}
+    assert set(e.params) == {
+        "dimension_numbers",
+        "indices_are_sorted",
+        "unique_indices",
+        "mode",
+        "update_jaxpr",
+        "update_consts",
+    }
     assert e.params["mode"] is GatherScatterMode.FILL_OR_DROP and e.params["update_consts"] == ()
     assert [q.primitive.name for q in e.params["update_jaxpr"].eqns] == ["add"]
-    names = {"scatter": "scatter", "scatter_mul": "scatter-mul", "scatter_min": "scatter-min",
-             "scatter_max": "scatter-max"}
+    names = {
+        "scatter": "scatter",
+        "scatter_mul": "scatter-mul",
+        "scatter_min": "scatter-min",
+        "scatter_max": "scatter-max",
+    }
     for fn, prim in names.items():
-        (e,) = jaxpr_of(lambda a, i, u, fn=fn: getattr(L, fn)(a, i, u, dn, mode="clip"),
-                        ((4, 3), np.float32), ((2, 1), np.int32), ((2, 3), np.float32)).eqns
+        (e,) = jaxpr_of(
+            lambda a, i, u, fn=fn: getattr(L, fn)(a, i, u, dn, mode="clip"),
+            ((4, 3), np.float32),
+            ((2, 1), np.int32),
+            ((2, 3), np.float32),
+        ).eqns
         assert e.primitive.name == prim and e.params["mode"] is GatherScatterMode.CLIP
         assert (e.params["update_jaxpr"] is None) == (fn == "scatter")
     x, i = arr(np.zeros((4, 3), np.float32)), arr(np.zeros((2, 1), np.int32))
@@ -552,8 +598,11 @@ def test_scatter_jvp_duplicates_matches_jax():
     idx = arr(np.array([[1], [1], [2]], np.int32))
     f = lambda a, b: L.scatter(a, idx, b, dn)
     x = np.arange(5.0, dtype=np.float32)
-    out, (t,) = ad.jvp_flat(lambda a, b: [f(a, b)], [arr(x), arr(np.array([7, 8, 9], np.float32))],
-                            [arr(np.ones(5, np.float32)), arr(np.array([10, 20, 30], np.float32))])
+    out, (t,) = ad.jvp_flat(
+        lambda a, b: [f(a, b)],
+        [arr(x), arr(np.array([7, 8, 9], np.float32))],
+        [arr(np.ones(5, np.float32)), arr(np.array([10, 20, 30], np.float32))],
+    )
     np.testing.assert_array_equal(val(out[0]), [0, 8, 9, 3, 4])
     np.testing.assert_array_equal(val(t), [1, 20, 30, 1, 1])
 
@@ -570,13 +619,17 @@ def test_scatter_transpose_nonunique():
     dn = SDN((), (0,), (0,))
     idx = arr(np.array([[1], [1], [3]], np.int32))
     ct = arr(np.arange(1.0, 6.0, dtype=np.float32))
-    op, up = ad.UndefinedPrimal(core.ShapedArray((5,), np.float32)), ad.UndefinedPrimal(
-        core.ShapedArray((3,), np.float32)
+    op, up = (
+        ad.UndefinedPrimal(core.ShapedArray((5,), np.float32)),
+        ad.UndefinedPrimal(core.ShapedArray((3,), np.float32)),
     )
     from jaxlite._src.lax.gather_scatter import scatter_p
 
-    params = jaxpr_of(lambda a, b: L.scatter(a, idx, b, dn), ((5,), np.float32),
-                      ((3,), np.float32)).eqns[0].params
+    params = (
+        jaxpr_of(lambda a, b: L.scatter(a, idx, b, dn), ((5,), np.float32), ((3,), np.float32))
+        .eqns[0]
+        .params
+    )
     c_op, _, c_up = scatter_p.transpose(ct, op, idx, up, **params)
     np.testing.assert_array_equal(val(c_op), [1, 0, 3, 0, 5])
     np.testing.assert_array_equal(val(c_up), [0, 2, 4])
@@ -635,8 +688,9 @@ def test_scatter_grad_under_vmap():
     ib = batched(idx, 0, ints=(lo, hi))
 
     def g(a, b):
-        return batching.vmap_flat(lambda x, i, y: [L.scatter(x, i, y, dn)], 3, [0, 0, None], [0],
-                                  [a, arr(ib), b])[0]
+        return batching.vmap_flat(
+            lambda x, i, y: [L.scatter(x, i, y, dn)], 3, [0, 0, None], [0], [a, arr(ib), b]
+        )[0]
 
     check_grads(g, [batched(X, 0), u])
 

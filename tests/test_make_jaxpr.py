@@ -141,8 +141,6 @@ PROGRAMS = {
 
 # Printing differences from JAX, kept as strict xfails so they flip when fixed.
 KNOWN_DIFFERENCES = {
-    "broadcast_in_dim": "printer shows shape= and sharding=None; JAX prints only "
-    "broadcast_in_dim[broadcast_dimensions=(1,)]",
 }
 
 
@@ -229,10 +227,6 @@ JNP_PROGRAMS = {
 }
 
 JNP_KNOWN_DIFFERENCES = {
-    "value_and_grad": "printer shows broadcast_in_dim's shape/sharding params; JAX prints "
-    "`broadcast_in_dim 1.0:f32[]` (no brackets when broadcast_dimensions=())",
-    "grad_sum_tanh": "tanh's JVP uses `square`; JAX computes g*(1-ans) + g*(1-ans)*ans with "
-    "add_any; plus the broadcast_in_dim printing difference",
     "where": "JAX stages jnp.where as jit[name=_where] (with convert_element_type of the "
     "scalar); jaxlite inlines a broadcast_in_dim + select_n",
 }

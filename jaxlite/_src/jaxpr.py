@@ -221,6 +221,8 @@ def _pp_param(v: Any, namer: _Namer, indent: int, width: int) -> str:
         return v.name
     if isinstance(v, type) and issubclass(v, np.generic):
         return np.dtype(v).name
+    if isinstance(v, tuple) and hasattr(v, "_fields"):  # NamedTuple params print their repr
+        return repr(v)
     if isinstance(v, tuple):
         inner = ", ".join(_pp_param(x, namer, indent, width) for x in v)
         return f"({inner},)" if len(v) == 1 else f"({inner})"
@@ -259,9 +261,10 @@ def _pp_eqn(eqn: JaxprEqn, namer: _Namer, indent: int) -> str:
     one = f"{pad}{lhs} = {eqn.primitive.name}[{' '.join(f'{k}={s}' for k, s in shown)}] {args}"
     if any("\n" in s for _, s in shown) or len(one.rstrip()) > 80:
         inner = "\n".join(f"{pad}  {k}={s}" for k, s in shown)
-        return f"{pad}{lhs} = {eqn.primitive.name}[\n{inner}\n{pad}] {args}".rstrip()
+        return f"{pad}{lhs} = {eqn.primitive.name}[\n{inner}\n{pad}] {args}"
     bracket = "[" + " ".join(f"{k}={s}" for k, s in shown) + "]" if shown else ""
-    return f"{pad}{lhs} = {eqn.primitive.name}{bracket} {args}".rstrip()
+    # JAX keeps the space before the (possibly empty) argument list.
+    return f"{pad}{lhs} = {eqn.primitive.name}{bracket} {args}"
 
 
 def _pp(jaxpr: Jaxpr, indent: int, namer: _Namer, width: int = 80) -> str:

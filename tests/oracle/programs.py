@@ -11,7 +11,8 @@ are weakly typed). With `raw_args=True` the NumPy arguments are passed as they a
 that is a transformation such as `jit` or `grad`, which must accept NumPy inputs).
 `jax.lax`, `jax.nn` and `jax.tree_util` are reached through the module.
 
-The programs live in programs_math.py, programs_arrays.py and programs_transforms.py.
+The programs live in programs_math.py, programs_arrays.py, programs_transforms.py and
+programs_edge.py.
 
 Flags on `@program(...)`:
   x64         also run the program with `jax_enable_x64` on (both libraries).
@@ -20,7 +21,12 @@ Flags on `@program(...)`:
   rtol/atol   float tolerances where the default float32 ones are too tight.
 """
 
-from . import programs_arrays, programs_math, programs_transforms  # noqa: F401  (register)
+from . import (  # noqa: F401  (importing registers the programs)
+    programs_arrays,
+    programs_edge,
+    programs_math,
+    programs_transforms,
+)
 from ._registry import PROGRAMS, Program
 
 __all__ = ["PROGRAMS", "Program"]

@@ -44,9 +44,8 @@ def _marks(test_id: str) -> list:
 
 
 def _jaxlite():
-    import jaxlite.numpy
-
     import jaxlite
+    import jaxlite.numpy
 
     return jaxlite, jaxlite.numpy
 

@@ -2,8 +2,8 @@
 builders that give all elementwise primitives JAX's dtype rules and error messages.
 
 Nothing here has a nonzero derivative (nextafter has no rule, as in JAX) or needs other lax
-wrappers, so
-elementwise.py and special.py build on this module and elementwise.py re-exports its wrappers.
+wrappers, so elementwise.py and special.py build on this module, and elementwise.py re-exports
+its wrappers.
 """
 
 from __future__ import annotations

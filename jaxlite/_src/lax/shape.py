@@ -95,6 +95,12 @@ broadcast_in_dim_p = _checked(
 )
 deflinear(broadcast_in_dim_p, _bid_transpose)
 broadcast_in_dim_p.batch = _bid_batch
+# JAX prints only broadcast_dimensions (the shape is in the output type), and nothing at all
+# for a scalar broadcast.
+broadcast_in_dim_p.pp_params = lambda params: (
+    {"broadcast_dimensions": params["broadcast_dimensions"]}
+    if params["broadcast_dimensions"] else {}
+)
 
 
 def broadcast_in_dim(x: Any, shape: Sequence[int], broadcast_dimensions: Sequence[int]) -> Any:

@@ -1,0 +1,326 @@
+"""Oracle programs: edge cases (non-finite values, derivatives at kinks, integer wrap-around,
+indexing corner cases, symbolic-zero tangents, transformation options)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._registry import program, randf, randi
+
+# ----------------------------------------------------------------------------------------------
+# Values at the edges of float and integer ranges.
+
+
+@program()
+def prog_overflow_underflow_float32(jax, jnp):
+    x = np.array([-100.0, -20.0, 0.0, 20.0, 100.0], np.float32)
+    nn = jax.nn
+    fs = lambda x: (
+        jnp.exp(x),
+        jnp.expm1(x),
+        jnp.tanh(x),
+        nn.sigmoid(x),
+        nn.softplus(x),
+        nn.log_sigmoid(x),
+        jnp.cosh(x),
+        jnp.logaddexp(x, x),
+    )
+    return fs, (x,)
+
+
+@program()
+def prog_domain_edges(jax, jnp):
+    x = np.array([-1.0, 1.0, 0.0, -0.0, 2.0], np.float32)
+    fs = lambda x: (
+        jnp.log1p(x * 1.0),
+        jnp.arctanh(x),
+        jnp.arcsin(x),
+        jnp.sqrt(x),
+        jnp.log(x),
+        jnp.power(x, 0.5),
+        x**-1,
+        jnp.reciprocal(x),
+    )
+    return fs, (x,)
+
+
+@program()
+def prog_signed_zero(jax, jnp):
+    x = np.array([0.0, -0.0, 1.0, -1.0], np.float32)
+    fs = lambda x: (-x, x * 0.0, jnp.abs(x), jnp.sign(x), jnp.floor(x * 0.5), jnp.round(-x * 0.3))
+    return fs, (x,)
+
+
+@program()
+def prog_nan_propagation(jax, jnp):
+    x = np.array([np.nan, 1.0, -np.inf, np.inf], np.float32)
+    y = np.array([1.0, np.nan, np.inf, np.inf], np.float32)
+    fs = lambda x, y: (
+        jnp.maximum(x, y),
+        jnp.minimum(x, y),
+        jnp.clip(x, 0.0, 1.0),
+        x - y,
+        jnp.sign(x),
+        jnp.argmax(jnp.stack([x, y]), axis=0),
+        x.astype(bool),
+        jnp.fmax(x, y),
+    )
+    return fs, (x, y)
+
+
+@program()
+def prog_int32_wraparound(jax, jnp):
+    x = np.array([2**31 - 1, -(2**31), 100000, -7], np.int32)
+    fs = lambda x: (x + 1, x - 1, x * 70000, -x, jnp.abs(x), jnp.sum(x), x * x)
+    return fs, (x,)
+
+
+@program()
+def prog_small_int_wraparound(jax, jnp):
+    a = np.array([127, -128, 100, -1], np.int8)
+    b = np.array([255, 0, 200, 1], np.uint8)
+    fs = lambda a, b: (a + a, a * 3, -a, b + b, b - 1, b * b, jnp.cumsum(b), jnp.prod(a))
+    return fs, (a, b)
+
+
+@program()
+def prog_big_int_to_float(jax, jnp):
+    x = np.array([2**24 + 1, 2**31 - 1, -(2**31), 16777217], np.int32)
+    return lambda x: (x.astype(jnp.float32), x.astype(jnp.float16), x / 1), (x,)
+
+
+@program(x64=True)
+def prog_x64_precision_and_ints(jax, jnp):
+    x = np.array([1.0 + 1e-12, 1.0, 3.0], np.float64)
+    i = np.array([2**40, -3, 7], np.int64)
+    fs = lambda x, i: (x - 1.0, jnp.sum(x), i * 2, i // 2, x.astype(jnp.float32), i + 1.5)
+    return fs, (x, i)
+
+
+@program(x64=True)
+def prog_unsigned_ops(jax, jnp):
+    u = np.array([0, 1, 2**32 - 1, 12345], np.uint32)
+    fs = lambda u: (u + 1, u - 2, u // 3, u % 7, u >> 3, u.astype(jnp.int32), u * 2.0, u + 1.5)
+    return fs, (u,)
+
+
+# ----------------------------------------------------------------------------------------------
+# Derivatives at kinks and special points.
+
+
+@program()
+def prog_grad_at_zero(jax, jnp):
+    nn = jax.nn
+
+    def f(x):
+        return (
+            jax.grad(nn.relu)(x),
+            jax.grad(jnp.abs)(x),
+            jax.grad(jnp.sqrt)(x),
+            jax.grad(lambda x: jnp.power(x, 2.0))(x),
+            jax.grad(lambda x: x**2)(x),
+            jax.grad(lambda x: x**0.5)(x),
+            jax.grad(lambda x: jnp.where(x > 0, jnp.sqrt(x), 0.0))(x),
+            jax.grad(lambda x: jnp.maximum(x, 0.0))(x),
+            jax.grad(jnp.sign)(x),
+            jax.grad(nn.relu6)(x),
+            jax.grad(lambda x: jnp.clip(x, 0.0, 1.0))(x),
+        )
+
+    return f, (0.0,)
+
+
+@program()
+def prog_grad_pow_edge(jax, jnp):
+    x = np.array([0.0, 1.0, 2.0, -2.0], np.float32)
+    y = np.array([2.0, 0.0, 0.5, 3.0], np.float32)
+    return jax.grad(lambda x, y: jnp.sum(jnp.power(x, y)), argnums=(0, 1)), (x, y)
+
+
+@program()
+def prog_grad_norm_at_zero(jax, jnp):
+    return jax.grad(lambda x: jnp.sqrt(jnp.sum(x**2))), (np.zeros(3, np.float32),)
+
+
+@program()
+def prog_grad_unused_and_int_paths(jax, jnp):
+    def f(x, y):
+        return jnp.sum(jnp.floor(x)) + jnp.sum(x.astype(jnp.int32)) * 1.0 + 2.0
+
+    return jax.grad(f, argnums=(0, 1)), (randf(3), randf(2, seed=1))
+
+
+@program()
+def prog_grad_of_constant_output(jax, jnp):
+    return lambda x: (jax.grad(lambda x: 3.0)(x), jax.grad(lambda x: jnp.float32(2))(x)), (
+        np.float32(1.0),
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Symbolic zeros and Python values flowing through transformations.
+
+
+@program()
+def prog_jvp_constant_outputs(jax, jnp):
+    return lambda: jax.jvp(lambda x: (x, 1.0, x * 0), (2.0,), (1.0,)), ()
+
+
+@program()
+def prog_vjp_constant_outputs(jax, jnp):
+    def run(x):
+        out, pb = jax.vjp(lambda x: (x * 2.0, jnp.ones(2)), x)
+        return out, pb((jnp.ones(3), jnp.ones(2)))
+
+    return run, (randf(3),)
+
+
+@program()
+def prog_vmap_unbatched_output(jax, jnp):
+    f = lambda x, y: (x * 2.0, y + 1.0)
+    return jax.vmap(f, in_axes=(0, None), out_axes=(0, None)), (randf(3, 2), randf(2, seed=1))
+
+
+@program()
+def prog_vmap_negative_axes(jax, jnp):
+    f = lambda x: jnp.sum(x, axis=0) * x[0]
+    return jax.vmap(f, in_axes=-1, out_axes=-1), (randf(3, 4, 2),)
+
+
+@program()
+def prog_vmap_axis_size_no_args(jax, jnp):
+    return lambda x: jax.vmap(lambda: x * 2.0, axis_size=3)(), (randf(2),)
+
+
+@program()
+def prog_vmap_dict_in_axes_prefix(jax, jnp):
+    def f(p, x):
+        return p["w"] @ x + p["b"]
+
+    p = {"w": randf(2, 3), "b": randf(2, seed=1)}
+    return jax.vmap(f, in_axes=(None, 0)), (p, randf(5, 3, seed=2))
+
+
+@program()
+def prog_vmap_weak_scalar_results(jax, jnp):
+    return lambda x: jax.vmap(lambda x: (x + 1.0, jnp.sum(x) * 2, 3.0 * jnp.ones(())))(x), (
+        randf(4, 2),
+    )
+
+
+@program()
+def prog_jit_static_argnames_kwargs(jax, jnp):
+    f = jax.jit(lambda x, *, axis: jnp.sum(x, axis=axis), static_argnames="axis")
+    return lambda x: (f(x, axis=0), f(x, axis=1)), (randf(2, 3),)
+
+
+@program()
+def prog_jit_python_scalar_outputs(jax, jnp):
+    return jax.jit(lambda x: (x, 1.0, 2, x.shape[0] * 1.5)), (randf(3),)
+
+
+@program()
+def prog_make_jaxpr_static_argnums(jax, jnp):
+    return jax.make_jaxpr(lambda x, n: x**n, static_argnums=1), (randf(3), 3)
+
+
+@program()
+def prog_eval_shape_structs(jax, jnp):
+    s = jax.ShapeDtypeStruct((2, 3), np.float32)
+    i = jax.ShapeDtypeStruct((3,), np.int32)
+    return lambda: jax.eval_shape(lambda a, b: (a @ b.astype(jnp.float32), b[0] + 1), s, i), ()
+
+
+@program()
+def prog_hessian_pytree(jax, jnp):
+    f = lambda p: jnp.sum(p["a"] ** 2 * p["b"]) + jnp.prod(p["a"])
+    return jax.hessian(f), ({"a": randf(2), "b": randf(2, seed=1)},)
+
+
+@program()
+def prog_jacrev_has_aux(jax, jnp):
+    f = lambda x: (jnp.sin(x) * 2.0, {"sum": jnp.sum(x)})
+    return lambda x: (jax.jacrev(f, has_aux=True)(x), jax.jacfwd(f, has_aux=True)(x)), (randf(3),)
+
+
+@program()
+def prog_grad_loop_updates(jax, jnp):
+    def f(x):
+        y = jnp.zeros(4)
+        for k in range(4):
+            y = y.at[k].set(jnp.sum(x[: k + 1] ** 2))
+        return jnp.sum(y * jnp.arange(4.0))
+
+    return jax.jit(jax.grad(f)), (randf(4),)
+
+
+# ----------------------------------------------------------------------------------------------
+# Indexing corner cases.
+
+
+@program()
+def prog_index_corner_cases(jax, jnp):
+    x = randf(2, 3, 4)
+    i = np.array([0, 1], np.int32)
+    fs = (
+        lambda x, i: (
+            x[i, :, i],  # advanced indices split by a slice: their dims go first
+            x[:, i, i],
+            x[i, 1, :],
+            x[:, None, 1, None],
+            x[3:1],
+            x[:, 5:],
+            x[np.int32(1)],
+            x[jnp.array(1)],
+            x[-1, ::-2, 3:0:-1],
+            x[..., -1:],
+        )
+    )
+    return fs, (x, i)
+
+
+@program()
+def prog_take_fill_out_of_bounds(jax, jnp):
+    x, i = np.arange(4.0, dtype=np.float32), randi(3, lo=0, hi=4)
+    fs = lambda x, i: (jnp.take(x, 7), jnp.take(x, np.array([1, 9, -1])), jnp.take(i, 7))
+    return fs, (x, i)
+
+
+@program()
+def prog_at_update_casts_and_broadcast(jax, jnp):
+    x, f = randi(3, 4), randf(3, 4)
+    fs = lambda x, f: (
+        x.at[0].add(2.7),
+        x.at[:, 1].set(np.array([1, 2, 3], np.int32)),
+        f.at[1].set(5),
+        f.at[np.array([0, 2])].set(np.arange(4.0, dtype=np.float32)),
+        f.at[0, np.array([0, 0, 3])].add(1.0),
+        x.at[0].multiply(jnp.int32(3)),
+    )
+    return fs, (x, f)
+
+
+@program()
+def prog_sort_signed_zeros_and_ties(jax, jnp):
+    x = np.array([0.0, -0.0, 1.0, 0.0, -0.0, -1.0], np.float32)
+    return lambda x: (jnp.sort(x), jnp.argsort(x), jnp.signbit(jnp.sort(x))), (x,)
+
+
+@program()
+def prog_float16_reductions(jax, jnp):
+    x = randf(64, lo=0, hi=10, dtype=np.float16)
+    fs = lambda x: (jnp.sum(x), jnp.mean(x), jnp.var(x), jnp.cumsum(x)[-1], jnp.max(x), x @ x)
+    return fs, (x,)
+
+
+@program(x64=True)
+def prog_arange_float_steps(jax, jnp):
+    def f():
+        return (
+            jnp.arange(0, 1, 0.1),
+            jnp.arange(-1.0, 1.0, 0.3),
+            jnp.linspace(0, 1, 0),
+            jnp.arange(3, dtype=jnp.float16),
+        )
+
+    return f, ()
