@@ -322,6 +322,11 @@ def eager_impl(prim: Primitive) -> Callable:
 
         def eval_multi(*args, **params):
             vals = [to_numpy(x) for x in args]
+            if prim.abstract_eval is not None:
+                avals = prim.abstract_eval(*[get_aval(x) for x in args], **params)
+                outs = impl(*vals, **params)
+                return [_wrap(_as_dtype(o, a.dtype), a.weak_type)
+                        for o, a in zip(outs, avals, strict=True)]
             outs = impl(*vals, **params)
             weak = weak_rule(*[_is_weak(x) for x in args], **params)
             return [_wrap(o, w) for o, w in zip(outs, weak, strict=True)]
@@ -329,33 +334,50 @@ def eager_impl(prim: Primitive) -> Callable:
         return eval_multi
 
     def eval_single(*args, **params):
+        # The checked path: abstract evaluation raises the same errors as under tracing,
+        # and fixes the result dtype (never a wrong answer from NumPy's own promotion).
         vals = [x._value if type(x) is Array else to_numpy(x) for x in args]
+        if prim.abstract_eval is not None:
+            aval = prim.abstract_eval(*[get_aval(x) for x in args], **params)
+            return _wrap(_as_dtype(impl(*vals, **params), aval.dtype), aval.weak_type)
         out = impl(*vals, **params)
         return _wrap(out, weak_rule(*[_is_weak(x) for x in args], **params))
 
     if weak_rule is not all_weak:
         return eval_single
     new = object.__new__
+    ok: set = set()  # dtypes whose one- and two-operand calls passed abstract evaluation
 
     def eval_fast(*args, **params):
         n = len(args)
         if n == 1:
             x = args[0]
-            if type(x) is Array:
+            if type(x) is Array and x._value.dtype in ok and not params:
                 a = new(Array)
-                a._value = impl(x._value, **params)
+                a._value = impl(x._value)
                 a.weak_type = x.weak_type
                 return a
         elif n == 2:
             x, y = args
-            if type(x) is Array and type(y) is Array:
-                a = new(Array)
-                a._value = impl(x._value, y._value, **params)
-                a.weak_type = x.weak_type and y.weak_type
-                return a
-        return eval_single(*args, **params)
+            if type(x) is Array and type(y) is Array and not params:
+                vx, vy = x._value, y._value
+                if vx.dtype is vy.dtype and vx.shape == vy.shape and vx.dtype in ok:
+                    a = new(Array)
+                    a._value = impl(vx, vy)
+                    a.weak_type = x.weak_type and y.weak_type
+                    return a
+        out = eval_single(*args, **params)
+        if n <= 2 and not params and all(type(x) is Array for x in args):
+            dts = {x._value.dtype for x in args}
+            if len(dts) == 1:
+                ok.update(dts)
+        return out
 
     return eval_fast
+
+
+def _as_dtype(value, dtype):
+    return value if value.dtype == dtype else np.asarray(value).astype(dtype)
 
 
 def _is_weak(x) -> bool:

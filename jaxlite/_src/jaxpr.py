@@ -36,11 +36,12 @@ class DropVar(Var):
 class Literal:
     """A scalar constant written inline in a jaxpr (`2.0:f32[]`)."""
 
-    __slots__ = ("val", "aval")
+    __slots__ = ("val", "aval", "py")
 
-    def __init__(self, val: Any, aval: ShapedArray):
+    def __init__(self, val: Any, aval: ShapedArray, py: Any = None):
         self.val = val
         self.aval = aval
+        self.py = py  # the Python scalar it came from, printed in full as JAX does
 
     def __repr__(self):
         return f"Literal({self.val})"
@@ -199,6 +200,8 @@ class _Namer:
 
 
 def pp_literal(lit: Literal) -> str:
+    if type(lit.py) in (int, float, bool):
+        return f"{lit.py!r}:{lit.aval.str_short()}"
     val = np.asarray(lit.val)
     if val.dtype == np.bool_:
         text = "True" if val else "False"

@@ -101,19 +101,24 @@ def _check_kinds(name: str, dtype: np.dtype, kinds: str) -> None:
 
 
 def broadcasting_shape(name: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
-    """Elementwise shape rule: equal shapes, where rank-0 operands broadcast."""
-    full = [s for s in shapes if s]
+    """Elementwise shape rule, as lax's: rank-0 operands broadcast; the others need one rank,
+    with each dimension equal or 1."""
+    full = [tuple(s) for s in shapes if s]
     if not full:
         return ()
-    first = full[0]
-    for s in full[1:]:
-        if s != first:
+    ranks = {len(s) for s in full}
+    if len(ranks) > 1:
+        raise TypeError(
+            f"{name}: arrays must have the same number of dimensions, got {set(ranks)}"
+        )
+    out = []
+    for dims in zip(*full, strict=True):
+        sizes = {d for d in dims if d != 1}
+        if len(sizes) > 1:
             shown = ", ".join(str(tuple(x)) for x in shapes)
-            raise TypeError(
-                f"{name} got incompatible shapes for broadcasting: {shown}. lax operations "
-                "need equal shapes; jaxlite.numpy functions broadcast for you."
-            )
-    return first
+            raise TypeError(f"{name} got incompatible shapes for broadcasting: {shown}.")
+        out.append(sizes.pop() if sizes else 1)
+    return tuple(out)
 
 
 # NumPy's float32 kernels for these are a few ulps off; XLA's are close to correctly rounded.
@@ -201,10 +206,11 @@ def _zero_out(ans) -> Zero:
 
 
 def _fit(t: Any, ans: Any) -> Any:
-    """Broadcasts a rank-0 contribution up to the output's shape."""
+    """Broadcasts a contribution from an implicitly broadcast operand to the output's shape."""
     ta, aa = get_aval(t), get_aval(ans)
     if ta.shape != aa.shape:
-        return core.ops.broadcast_in_dim(t, aa.shape, ())
+        dims = () if ta.ndim == 0 else tuple(range(ta.ndim))
+        return core.ops.broadcast_in_dim(t, aa.shape, dims)
     return t
 
 
@@ -293,11 +299,15 @@ def defbilinear(prim: Primitive, lhs_rule: Callable, rhs_rule: Callable) -> None
 
 
 def unbroadcast(aval: ShapedArray, ct: Any) -> Any:
-    """Sums `ct` down to a rank-0 `aval` when the operand was broadcast implicitly."""
+    """Sums `ct` down to the operand's shape where it was broadcast implicitly (a rank-0
+    operand, or size-1 dimensions)."""
     ca = get_aval(ct)
     if ca.shape == aval.shape:
         return ct
-    return core.ops.reduce_sum(ct, tuple(range(ca.ndim)))
+    if aval.ndim == 0:
+        return core.ops.reduce_sum(ct, tuple(range(ca.ndim)))
+    axes = tuple(i for i, (a, c) in enumerate(zip(aval.shape, ca.shape, strict=True)) if a != c)
+    return core.ops.reshape(core.ops.reduce_sum(ct, axes), aval.shape)
 
 
 # ----------------------------------------------------------------------------------------------

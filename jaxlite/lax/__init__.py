@@ -4,6 +4,7 @@ from jaxlite._src.lax import elementwise as _elementwise
 from jaxlite._src.lax import linalg as _linalg
 from jaxlite._src.lax import reductions as _reductions
 from jaxlite._src.lax import shape as _shape
+from jaxlite._src.lax import special as _special
 from jaxlite._src.lax.ad_util import stop_gradient as stop_gradient
 
 try:
@@ -19,6 +20,6 @@ def _export(mod) -> None:
         globals()[name] = getattr(mod, name)
 
 
-for _m in (_elementwise, _shape, _slicing, _reductions, _linalg):
+for _m in (_elementwise, _special, _shape, _slicing, _reductions, _linalg):
     _export(_m)
 del _m, _export

@@ -67,7 +67,8 @@ class JaxprTrace(core.Trace):
             return x.var
         if _is_literal_value(x) and not isinstance(x, Tracer):
             aval = get_aval(x)
-            return Literal(core._wrap(core.to_numpy(x), aval.weak_type), aval)
+            py = x if type(x) in (int, float, bool) else None
+            return Literal(core._wrap(core.to_numpy(x), aval.weak_type), aval, py)
         var = self.constvars.get(id(x))
         if var is None:
             var = self.constvars[id(x)] = Var(get_aval(x))

@@ -93,7 +93,7 @@ deflinear(
     sub_p,
     lambda ct, x, y: [
         unbroadcast(_ct_aval(x), ct) if type(x) is UndefinedPrimal else None,
-        unbroadcast(_ct_aval(y), neg(ct)) if type(y) is UndefinedPrimal else None,
+        neg(unbroadcast(_ct_aval(y), ct)) if type(y) is UndefinedPrimal else None,
     ],
 )
 
