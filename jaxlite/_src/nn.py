@@ -40,15 +40,16 @@ def relu(x: Any) -> Any:
 
 
 def relu6(x: Any) -> Any:
-    """`min(max(x, 0), 6)`, with gradient 0 at 0 and 6."""
+    """`min(max(x, 0), 6.)`, with gradient 0 at 0 and 6."""
     (x,) = P.promote_args("relu6", x)
-    zero, six = const_like(x, 0), const_like(x, 6)
+    x, six = P.promote_dtypes(x, 6.0)
+    zero = const_like(x, 0)
     return where(lax.le(x, zero), zero, where(lax.ge(x, six), six, x))
 
 
 def sigmoid(x: Any) -> Any:
-    """`1 / (1 + exp(-x))` (lax.logistic)."""
-    x = _inexact("sigmoid", x)
+    """`1 / (1 + exp(-x))` (lax.logistic; floating inputs only, as in JAX)."""
+    (x,) = P.promote_args("sigmoid", x)
     return lax.logistic(x)
 
 
@@ -66,7 +67,7 @@ def soft_sign(x: Any) -> Any:
 
 def silu(x: Any) -> Any:
     """`x * sigmoid(x)` (also called swish)."""
-    x = _inexact("silu", x)
+    (x,) = P.promote_args("silu", x)
     return lax.mul(x, lax.logistic(x))
 
 
@@ -81,18 +82,17 @@ def log_sigmoid(x: Any) -> Any:
 
 def elu(x: Any, alpha: Any = 1.0) -> Any:
     """`x` for x > 0, else `alpha * (exp(x) - 1)`."""
-    x = _inexact("elu", x)
-    pos = lax.gt(x, const_like(x, 0))
-    safe = where(pos, const_like(x, 0), x)
-    return where(pos, x, ufuncs.multiply(alpha, lax.expm1(safe)))
+    P.check_arraylike("elu", x)
+    pos = ufuncs.greater(x, 0)
+    safe = where(pos, 0.0, x)
+    return where(pos, x, ufuncs.multiply(alpha, ufuncs.expm1(safe)))
 
 
 def celu(x: Any, alpha: Any = 1.0) -> Any:
     """`max(x, 0) + alpha * min(exp(x / alpha) - 1, 0)`."""
-    x = _inexact("celu", x)
-    return ufuncs.maximum(x, 0.0) + ufuncs.multiply(
-        alpha, ufuncs.minimum(ufuncs.expm1(ufuncs.divide(x, alpha)), 0.0)
-    )
+    P.check_arraylike("celu", x)
+    return ufuncs.add(ufuncs.maximum(x, 0.0), ufuncs.multiply(
+        alpha, ufuncs.expm1(ufuncs.divide(ufuncs.minimum(x, 0.0), alpha))))
 
 
 def selu(x: Any) -> Any:
@@ -104,28 +104,24 @@ def selu(x: Any) -> Any:
 
 def leaky_relu(x: Any, negative_slope: Any = 1e-2) -> Any:
     """`x` for x >= 0, else `negative_slope * x`."""
-    x = _inexact("leaky_relu", x)
-    return where(lax.ge(x, const_like(x, 0)), x, ufuncs.multiply(negative_slope, x))
+    P.check_arraylike("leaky_relu", x)
+    return where(ufuncs.greater_equal(x, 0), x, ufuncs.multiply(negative_slope, x))
 
 
 def hard_tanh(x: Any) -> Any:
     """`x` clipped to [-1, 1]."""
-    x = _inexact("hard_tanh", x)
-    one = const_like(x, 1)
-    neg_one = const_like(x, -1)
-    return where(lax.gt(x, one), one, where(lax.lt(x, neg_one), neg_one, x))
+    P.check_arraylike("hard_tanh", x)
+    return where(ufuncs.greater(x, 1), 1, where(ufuncs.less(x, -1), -1, x))
 
 
 def hard_sigmoid(x: Any) -> Any:
     """`relu6(x + 3) / 6`."""
-    x = _inexact("hard_sigmoid", x)
-    return lax.div(relu6(lax.add(x, const_like(x, 3))), const_like(x, 6))
+    return ufuncs.divide(relu6(ufuncs.add(x, 3.0)), 6.0)
 
 
 def hard_silu(x: Any) -> Any:
     """`x * hard_sigmoid(x)`."""
-    x = _inexact("hard_silu", x)
-    return lax.mul(x, hard_sigmoid(x))
+    return ufuncs.multiply(x, hard_sigmoid(x))
 
 
 hard_swish = hard_silu
@@ -135,12 +131,13 @@ def gelu(x: Any, approximate: bool = True) -> Any:
     """Gaussian error linear unit: the tanh approximation by default, else the erf form."""
     x = _inexact("gelu", x)
     if approximate:
-        c = const_like(x, np.sqrt(2 / np.pi))
-        inner = lax.mul(c, lax.add(x, lax.mul(const_like(x, 0.044715), lax.integer_pow(x, 3))))
-        cdf = lax.mul(const_like(x, 0.5), lax.add(const_like(x, 1), lax.tanh(inner)))
+        c = const_like(x, np.sqrt(2 / np.pi), False)
+        cubic = lax.mul(const_like(x, 0.044715, False), lax.integer_pow(x, 3))
+        inner = lax.mul(c, lax.add(x, cubic))
+        cdf = lax.mul(const_like(x, 0.5, False), lax.add(const_like(x, 1, False), lax.tanh(inner)))
         return lax.mul(x, cdf)
-    erf = lax.erf(lax.div(x, const_like(x, np.sqrt(2))))
-    return lax.div(lax.mul(x, lax.add(erf, const_like(x, 1))), const_like(x, 2))
+    erf = lax.erf(lax.div(x, const_like(x, np.sqrt(2), False)))
+    return lax.div(lax.mul(x, lax.add(erf, const_like(x, 1, False))), const_like(x, 2, False))
 
 
 def glu(x: Any, axis: int = -1) -> Any:

@@ -324,3 +324,193 @@ def prog_arange_float_steps(jax, jnp):
         )
 
     return f, ()
+
+
+# ----------------------------------------------------------------------------------------------
+# Derivative rules of the less common primitives, and batching of index operations.
+
+
+@program()
+def prog_grad_prod_with_zeros(jax, jnp):
+    x = np.array([[2.0, 0.0, 3.0], [0.0, 0.0, 1.5], [1.0, 2.0, 4.0]], np.float32)
+    f = lambda x: jnp.sum(jnp.prod(x, axis=1)) + jnp.prod(x[2])
+    return jax.grad(f), (x,)
+
+
+@program()
+def prog_grad_cumprod_with_zero(jax, jnp):
+    x = np.array([2.0, 0.0, 3.0, 0.5], np.float32)
+    return jax.jacrev(jnp.cumprod), (x,)
+
+
+@program()
+def prog_grad_cummax_ties(jax, jnp):
+    x = np.array([1.0, 3.0, 2.0, 3.0, 5.0], np.float32)
+    lax = jax.lax
+    return jax.jacrev(lambda x: lax.cummax(x) + lax.cummin(x)), (x,)
+
+
+@program()
+def prog_grad_sort_ties(jax, jnp):
+    x = np.array([2.0, 1.0, 2.0, 0.0], np.float32)
+    return jax.jacrev(jnp.sort), (x,)
+
+
+@program()
+def prog_grad_pad_modes(jax, jnp):
+    w = randf(4, 7, seed=3)
+
+    def f(x):
+        a = jnp.pad(x, ((1, 0), (2, 2)), mode="reflect")
+        b = jnp.pad(x, ((0, 1), (2, 2)), mode="edge")
+        return jnp.sum((a + b) * w)
+
+    return jax.grad(f), (randf(3, 3),)
+
+
+@program()
+def prog_grad_take_along_axis_argsort(jax, jnp):
+    def f(x):
+        idx = jnp.argsort(x, axis=1)
+        return jnp.sum(jnp.take_along_axis(x, idx, axis=1) * jnp.arange(4.0))
+
+    return jax.grad(f), (randf(3, 4),)
+
+
+@program()
+def prog_grad_take_clip_and_tile(jax, jnp):
+    i = np.array([0, 5, 2, 2], np.int32)
+    f = lambda x: jnp.sum(jnp.take(x, i, mode="clip") ** 2) + jnp.sum(jnp.tile(x, 3) * 2.0)
+    return jax.grad(f), (randf(4),)
+
+
+@program()
+def prog_grad_repeat_array(jax, jnp):
+    r = np.array([1, 0, 3], np.int32)
+    return jax.grad(lambda x: jnp.sum(jnp.repeat(x, r, total_repeat_length=4) ** 2)), (randf(3),)
+
+
+@program()
+def prog_jacrev_scatter(jax, jnp):
+    i = np.array([1, 1, 3], np.int32)
+
+    def f(x, u):
+        return x.at[i].add(u).at[0].mul(u[0]).at[2].max(u[2])
+
+    return jax.jacrev(f, argnums=(0, 1)), (randf(4), randf(3, seed=1))
+
+
+@program()
+def prog_vmap_scatter_batched_indices(jax, jnp):
+    x, i, u = randf(3, 5), np.array([[0, 1], [4, 4], [2, 0]], np.int32), randf(3, 2, seed=1)
+    fs = lambda x, i, u: (
+        jax.vmap(lambda x, i, u: x.at[i].add(u))(x, i, u),
+        jax.vmap(lambda i: jnp.zeros(5).at[i].set(1.0))(i),
+        jax.vmap(lambda x, u: x.at[np.array([1, 3])].set(u), in_axes=(0, 0))(x, u),
+        jax.vmap(lambda x: x.at[2].set(0.0), in_axes=1, out_axes=1)(x),
+    )
+    return fs, (x, i, u)
+
+
+@program()
+def prog_vmap_gather_batched_both(jax, jnp):
+    x, i = randf(3, 4, 5), np.array([[0, 3], [1, 1], [2, 0]], np.int32)
+    fs = lambda x, i: (
+        jax.vmap(lambda x, i: x[i])(x, i),
+        jax.vmap(lambda x, i: x[:, i])(x, i),
+        jax.vmap(lambda x, i: jnp.take_along_axis(x, i[None, :], axis=1), in_axes=(0, 0))(x, i),
+        jax.vmap(lambda i: x[1, i], in_axes=1)(i),
+    )
+    return fs, (x, i)
+
+
+@program()
+def prog_vmap_dynamic_update_batched_start(jax, jnp):
+    x, s, u = randf(3, 6), np.array([0, 2, 5], np.int32), randf(3, 2, seed=1)
+    lax = jax.lax
+    fs = lambda x, s, u: (
+        jax.vmap(lambda x, s, u: lax.dynamic_update_slice(x, u, (s,)))(x, s, u),
+        jax.vmap(lambda x, s: lax.dynamic_slice(x, (s,), (3,)))(x, s),
+        jax.vmap(lambda s: lax.dynamic_slice(x, (1, s), (2, 2)))(s),
+    )
+    return fs, (x, s, u)
+
+
+@program()
+def prog_vmap_sort_multi_operand(jax, jnp):
+    k, v = randi(3, 5, lo=0, hi=3), randf(3, 5)
+    fs = lambda k, v: (
+        jax.vmap(lambda k, v: jax.lax.sort((k, v), num_keys=1))(k, v),
+        jax.vmap(jnp.argsort, in_axes=1, out_axes=1)(v),
+        jax.vmap(lambda r: jnp.sort(r)[::-1])(v),
+    )
+    return fs, (k, v)
+
+
+@program()
+def prog_vmap_pad_modes_einsum(jax, jnp):
+    a, b = randf(3, 2, 4), randf(4, 3, 5, seed=1)
+    fs = lambda a, b: (
+        jax.vmap(lambda r: jnp.pad(r, 1, mode="reflect"))(a),
+        jax.vmap(lambda r: jnp.pad(r, ((0, 1), (1, 0)), mode="edge"), in_axes=2)(a),
+        jax.vmap(lambda x, y: jnp.einsum("ij,jk->ik", x, y), in_axes=(0, 1))(a, b),
+    )
+    return fs, (a, b)
+
+
+@program()
+def prog_vmap_size_zero(jax, jnp):
+    return jax.vmap(lambda x: jnp.sum(x**2) + x), (np.zeros((0, 3), np.float32),)
+
+
+@program()
+def prog_jvp_integer_outputs_float0(jax, jnp):
+    f = lambda x: (x.astype(jnp.int32), jnp.argmax(x), x > 0, x * 2.0)
+    return lambda x, t: jax.jvp(f, (x,), (t,)), (randf(4), randf(4, seed=1))
+
+
+@program()
+def prog_vjp_integer_output(jax, jnp):
+    def run(x):
+        (y, k), pb = jax.vjp(lambda x: (jnp.sin(x), jnp.argmax(x)), x)
+        return y, k, pb((jnp.ones(3), np.zeros((), dtype=jax.dtypes.float0)))
+
+    return run, (randf(3),)
+
+
+@program()
+def prog_linear_transpose(jax, jnp):
+    x = randf(3)
+    f = lambda x: (jnp.cumsum(x) * 2.0, x[::-1])
+
+    def run(ct0, ct1):
+        ft = jax.linear_transpose(f, x)
+        return ft((ct0, ct1))
+
+    return run, (randf(3, seed=1), randf(3, seed=2))
+
+
+@program()
+def prog_jacfwd_jacfwd_softmax(jax, jnp):
+    return jax.jacfwd(jax.jacfwd(lambda x: jax.nn.softmax(x)[0])), (randf(3),)
+
+
+@program()
+def prog_hessian_through_indexing_and_where(jax, jnp):
+    def f(x):
+        y = jnp.where(x > 0, x**3, -(x**2))
+        return jnp.sum(y[np.array([0, 2, 2])]) + jnp.prod(x[1:])
+
+    return jax.hessian(f), (randf(3),)
+
+
+@program()
+def prog_value_and_grad_aux_argnums(jax, jnp):
+    f = lambda x, y: (jnp.sum(x * y), {"x2": x * 2})
+    return jax.value_and_grad(f, argnums=(0, 1), has_aux=True), (randf(3), randf(3, seed=1))
+
+
+@program()
+def prog_jit_empty_and_none_pytrees(jax, jnp):
+    f = jax.jit(lambda a, b, c: (a, (), None, [b], {"c": c, "e": {}}))
+    return f, ((), randf(2), {"x": None, "y": randf(1, seed=1)})

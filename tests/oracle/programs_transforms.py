@@ -656,6 +656,32 @@ def prog_grad_sin_jaxpr(jax, jnp):
 
 
 @program(jaxpr_text=True)
+def prog_closure_constant(jax, jnp):
+    w = np.arange(3.0, dtype=np.float32)
+    return lambda x: x * w + 1.0, (randf(3),)
+
+
+@program(jaxpr_text=True)
+def prog_jvp_sin_jaxpr(jax, jnp):
+    return lambda x, t: jax.jvp(jnp.sin, (x,), (t,)), (randf(3), randf(3, seed=1))
+
+
+@program(jaxpr_text=True)
+def prog_vmap_dot_jaxpr(jax, jnp):
+    return jax.vmap(jnp.dot), (randf(4, 3), randf(4, 3, seed=1))
+
+
+@program(jaxpr_text=True)
+def prog_nested_jit_jaxpr(jax, jnp):
+    return lambda x: jax.jit(jnp.cos)(x) * 2.0, (randf(3),)
+
+
+@program(jaxpr_text=True)
+def prog_weak_scalar_jaxpr(jax, jnp):
+    return lambda x, n: (x * 2, x + n), (1.5, 2)
+
+
+@program(jaxpr_text=True)
 def prog_cos_tanh_chain(jax, jnp):
     return lambda x: jnp.tanh(jnp.cos(x)) + x, (randf(2, 2),)
 

@@ -177,7 +177,7 @@ def _bool_entries(mask: Any, group: int) -> list[tuple]:
 
 
 def _is_basic(entries: list[tuple]) -> bool:
-    return all(e[0] in ("none", "int", "slice", "dyn") for e in entries)
+    return all(e[0] in ("none", "false", "int", "slice", "dyn") for e in entries)
 
 
 def _normalize_static(i: int, n: int) -> int:
@@ -190,7 +190,7 @@ def _normalize_static(i: int, n: int) -> int:
 
 def _basic_getitem(x: Any, entries: list[tuple]) -> Any:
     s = shape(x)
-    axis_entries = [e for e in entries if e[0] != "none"]
+    axis_entries = [e for e in entries if e[0] not in ("none", "false")]
     # Reverse negative-step axes first; their slices then run forward.
     rev_axes = tuple(
         d for d, e in enumerate(axis_entries)
@@ -221,7 +221,7 @@ def _basic_getitem(x: Any, entries: list[tuple]) -> Any:
             length = len(range(start, stop, step))
             stop = start + (length - 1) * step + 1 if length else start
             starts.append(start), limits.append(stop), strides.append(step)
-    if tuple(starts) != (0,) * len(s) or tuple(limits) != s:
+    if tuple(starts) != (0,) * len(s) or tuple(limits) != s or any(st != 1 for st in strides):
         use_strides = None if all(st == 1 for st in strides) else strides
         x = lax.slice(x, starts, limits, use_strides)
     if dyn_axes:
@@ -353,22 +353,25 @@ class _Plan:
             self.indexed_axes.append(d)
         self.window_axes = [d for d in range(len(s)) if d not in self.indexed_axes]
         no_new = [t for t in layout if t != "new"]
-        self.offset_dims = tuple(k for k, t in enumerate(no_new)
-                                 if isinstance(t, tuple) and t[0] == "win")
         gather_shape = []
+        offset_dims = []
         for t in no_new:
             if t == "B":
                 gather_shape.extend(self.b_shape)
             elif t[0] == "sl":
                 gather_shape.append(self.g_shape[slice_pos[t[1]]])
             else:
+                offset_dims.append(len(gather_shape))
                 gather_shape.append(s[t[1]])
+        self.offset_dims = tuple(offset_dims)
         self.gather_shape = tuple(gather_shape)
         out_shape = []
         it = iter(gather_shape)
+        new_sizes = iter([0 if e[0] == "false" else 1 for e in entries
+                          if e[0] in ("none", "false")])
         for t in layout:
             if t == "new":
-                out_shape.append(1)
+                out_shape.append(next(new_sizes))
             elif t == "B":
                 out_shape.extend(next(it) for _ in self.b_shape)
             else:
@@ -394,6 +397,9 @@ class _Plan:
         return cols[0] if len(cols) == 1 else lax.concatenate(cols, len(g))
 
     def gather(self, x: Any, mode: Any = None, fill_value: Any = None) -> Any:
+        if self.empty:  # a False index: nothing is selected
+            return lax.broadcast_in_dim(
+                wrap(np.zeros((), dtype_of(x))[()], P.aval(x).weak_type), self.out_shape, ())
         if not self.indexed_axes:
             out = x
         else:

@@ -133,10 +133,7 @@ def sum(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims:
         initial: Any = None, where: Any = None, promote_integers: bool = True) -> Any:
     """Sum over `axis` (all axes by default); small ints and bools sum in int32."""
     _no_out("sum", out)
-    x = _arr("sum", a)
-    if dtype_of(x) == _BOOL and dtype is None:
-        pass
-    return _reduction("sum", x, axis, dtype, keepdims, initial, where, lax.reduce_sum, 0,
+    return _reduction("sum", a, axis, dtype, keepdims, initial, where, lax.reduce_sum, 0,
                       promote_ints=True, op_for_initial=lax.add,
                       promote_integers=promote_integers)
 
@@ -505,6 +502,9 @@ def quantile(a: Any, q: Any, axis: Any = None, out: None = None,
     if method != "linear":
         raise NotImplementedError("jnp.quantile supports method='linear' only")
     x = _arr("quantile", a)
+    if dtype_of(x).kind == "c":
+        raise ValueError("quantile does not support complex input, as the operation is poorly "
+                         "defined.")
     x = P.convert(x, _upcast_f16(P.to_inexact_dtype(dtype_of(x))), False) \
         if dtype_of(x).kind not in "f" else x
     s = shape(x)

@@ -711,7 +711,7 @@ def divmod(x: Any, y: Any, /) -> tuple[Any, Any]:  # noqa: A001
 
 def _int_pow(x: Any, y: Any) -> Any:
     """Integer power by repeated squaring over the exponent's low bits (as JAX does)."""
-    one, zero = const_like(x, 1), const_like(x, 0)
+    one, zero = const_like(x, 1, False), const_like(x, 0, False)
     s = shape(x)
     acc = where(
         lax.bitwise_and(lax.eq(x, zero), lax.ne(y, const_like(y, 0))),
