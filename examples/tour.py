@@ -1,56 +1,196 @@
-"""A tour of the seed examples that jaxlite runs so far (`make demo`).
+"""A tour of the seed examples (`make demo`).
 
-Each section is an example from ../shared/seeds/, with `import jax` replaced by
-`import jaxlite as jax`; the printed values are the seeds' printed values.
-Examples that need custom_jvp / custom_vjp or lax control flow join the tour as those
-features land.
+Each section is an example from the seed documents (../shared/seeds/), with `import jax`
+replaced by `import jaxlite as jax`; what it prints is what the seeds print. Examples that
+need lax control flow (`fixed_point` over `lax.while_loop`) join when that feature lands.
 """
+
+from collections import namedtuple
+from functools import partial
 
 import jaxlite as jax
 import jaxlite.numpy as jnp
-from jaxlite import grad, jit, make_jaxpr, vmap
+from jaxlite import custom_jvp, custom_vjp, grad, jit, jvp, make_jaxpr, vjp, vmap
 
 
 def section(title: str) -> None:
     print(f"\n=== {title} ===")
 
 
-section("Seed 003: log1pexp is JAX-transformable")
+section("Seed 001: custom_vjp.defvjp, value_and_grad at precision 2")
+
+
+@custom_vjp
+def f(x, y):
+    return jnp.sin(x) * y
+
+
+def f_fwd(x, y):
+    return f(x, y), (jnp.cos(x), jnp.sin(x), y)
+
+
+def f_bwd(res, g):
+    cos_x, sin_x, y = res
+    return (cos_x * g * y, sin_x * g)
+
+
+f.defvjp(f_fwd, f_bwd)
+with jnp.printoptions(precision=2):
+    print(jax.value_and_grad(f)(jnp.float32(1.0), jnp.float32(2.0)))
+
+section("Seed 003: custom_jvp TL;DR")
+
+
+@custom_jvp
+def f(x, y):
+    return jnp.sin(x) * y
+
+
+@f.defjvp
+def f_jvp(primals, tangents):
+    x, y = primals
+    x_dot, y_dot = tangents
+    return f(x, y), jnp.cos(x) * x_dot * y + jnp.sin(x) * y_dot
+
+
+print(f(2.0, 3.0))
+y, y_dot = jvp(f, (2.0, 3.0), (1.0, 0.0))
+print(y)
+print(y_dot)
+print(grad(f)(2.0, 3.0))
+
+section("Seed 003: numerical stability of log1pexp")
 
 
 def log1pexp(x):
     return jnp.log(1.0 + jnp.exp(x))
 
 
-print(log1pexp(3.0))
 print(jit(log1pexp)(3.0))
 print(jit(grad(log1pexp))(3.0))
 print(vmap(jit(grad(log1pexp)))(jnp.arange(3.0)))
-
-section("Seed 003: ...but its gradient is unstable at 100.")
 print(grad(log1pexp)(100.0))
 print(make_jaxpr(grad(log1pexp))(100.0))
 
-section("Seed 003: x / (1 + sqrt(x)) has a nan gradient at 0 without a custom rule")
+
+@custom_jvp
+def log1pexp(x):
+    return jnp.log(1.0 + jnp.exp(x))
 
 
+@log1pexp.defjvp
+def log1pexp_jvp(primals, tangents):
+    (x,), (x_dot,) = primals, tangents
+    return log1pexp(x), (1 - 1 / (1 + jnp.exp(x))) * x_dot
+
+
+print(grad(log1pexp)(100.0))
+print(vmap(jit(grad(log1pexp)))(jnp.arange(3.0)))
+
+section("Seed 003: a differentiation convention at a boundary")
+
+
+@custom_jvp
 def f(x):
     return x / (1 + jnp.sqrt(x))
 
 
+f.defjvps(lambda t, ans, x: ((jnp.sqrt(x) + 2) / (2 * (jnp.sqrt(x) + 1) ** 2)) * t)
 print(grad(f)(0.0))
 
-section("Seed 002: softplus by plain autodiff")
+section("Seed 003: when each rule runs")
 
 
-def softplus_naive(x):
+@custom_jvp
+def f(x):
+    print("called f!")
+    return jnp.sin(x)
+
+
+@f.defjvp
+def f_jvp(primals, tangents):
+    print("called f_jvp!")
+    (x,), (t,) = primals, tangents
+    return f(x), jnp.cos(x) * t
+
+
+print(f(3.0))
+print(vmap(f)(jnp.arange(3.0)))
+print(jit(f)(3.0))
+print(grad(f)(3.0))
+grad(grad(f))(3.0)
+
+
+@custom_vjp
+def f(x):
+    print("called f!")
+    return jnp.sin(x)
+
+
+def f_fwd(x):
+    print("called f_fwd!")
+    return f(x), jnp.cos(x)
+
+
+def f_bwd(cos_x, y_bar):
+    print("called f_bwd!")
+    return (cos_x * y_bar,)
+
+
+f.defvjp(f_fwd, f_bwd)
+print(grad(f)(3.0))
+y, f_vjp = vjp(f, 3.0)
+print(f_vjp(1.0))
+try:
+    jvp(f, (3.0,), (1.0,))
+except TypeError as e:
+    print(f"ERROR! {e}")
+
+section("Seed 003: pytrees and nondiff_argnums")
+Point = namedtuple("Point", ["x", "y"])
+
+
+@custom_jvp
+def f(pt):
+    return {"a": pt.x**2, "b": (jnp.sin(pt.x), jnp.cos(pt.y))}
+
+
+@f.defjvp
+def f_jvp(primals, tangents):
+    (pt,), (pt_dot,) = primals, tangents
+    ans_dot = {
+        "a": 2 * pt.x * pt_dot.x,
+        "b": (jnp.cos(pt.x) * pt_dot.x, -jnp.sin(pt.y) * pt_dot.y),
+    }
+    return f(pt), ans_dot
+
+
+print(grad(lambda pt: f(pt)["a"] + f(pt)["b"][0])(Point(1.0, 2.0)))
+
+
+@partial(custom_vjp, nondiff_argnums=(0,))
+def app(f, x):
+    return f(x)
+
+
+app.defvjp(lambda f, x: (f(x), x), lambda f, x, g: (5 * g,))
+print(app(lambda x: x**2, 4.0))
+print(grad(app, 1)(lambda x: x**2, 4.0))
+
+section("Seed 002: softplus with a custom VJP, under jit")
+
+
+@custom_vjp
+def softplus(x):
     return jnp.log(1 + jnp.exp(x))
 
 
-x_val = 10.0
-print(f"softplus_naive({x_val}) = {softplus_naive(x_val)}")
-print(f"Gradient at {x_val} (JAX auto): {jax.grad(softplus_naive)(x_val)}")
+softplus.defvjp(lambda x: (softplus(x), x), lambda x, g: (g * jax.nn.sigmoid(x),))
+print(f"JIT-compiled custom gradient at 10.0: {jit(grad(softplus))(10.0):.8f}")
 
-section("Composing transformations")
-print(jax.jit(jax.vmap(jax.grad(jnp.tanh)))(jnp.linspace(-1.0, 1.0, 5)))
-print(jax.hessian(lambda x: jnp.sum(x**3))(jnp.array([1.0, 2.0])))
+section("Seed 000: the jax-js functional form")
+stable = custom_vjp.from_rules(
+    lambda x: (jnp.log(1 + jnp.exp(x)), x),
+    lambda x, g: g * (1 - jnp.exp(-x)),
+)
+print(grad(stable)(jnp.array(100.0)))

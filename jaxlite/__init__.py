@@ -27,9 +27,12 @@ from jaxlite._src.api import (
 from jaxlite._src.ad_checkpoint import checkpoint as checkpoint, remat as remat
 from jaxlite._src.jit import jit as jit
 from jaxlite._src.custom_derivatives import (
+    closure_convert as closure_convert,
+    custom_gradient as custom_gradient,
     custom_jvp as custom_jvp,
     custom_vjp as custom_vjp,
 )
+from jaxlite import custom_derivatives as custom_derivatives
 from jaxlite._src.tree_util import (
     tree_flatten as tree_flatten,
     tree_leaves as tree_leaves,

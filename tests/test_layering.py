@@ -11,7 +11,7 @@ PKG = ROOT / "jaxlite"
 # Lower layers must not import higher ones at module level.
 LAYERS = [
     ("jaxlite._src.config", "jaxlite._src.dtypes", "jaxlite._src.errors", "jaxlite._src.tree_util"),
-    ("jaxlite._src.core", "jaxlite._src.array", "jaxlite._src.jaxpr"),
+    ("jaxlite._src.core", "jaxlite._src.array", "jaxlite._src.jaxpr", "jaxlite._src.jit.codegen"),
     ("jaxlite._src.interpreters",),
     ("jaxlite._src.rules", "jaxlite._src.lax"),
     ("jaxlite._src.numpy", "jaxlite._src.nn", "jaxlite._src.api", "jaxlite._src.jit",

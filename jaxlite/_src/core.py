@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import operator
 import threading
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -27,6 +28,11 @@ from jaxlite._src.errors import (  # noqa: F401  (InternalError re-exported for 
     TracerIntegerConversionError,
     UnexpectedTracerError,
 )
+
+# JAX computes with IEEE semantics silently (overflow gives inf, 0/0 gives nan). NumPy reports
+# those through RuntimeWarning; silence them for calls made inside jaxlite only, which costs
+# nothing on the hot path and leaves the user's own NumPy code alone.
+warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"jaxlite\._src(\..*)?$")
 
 # ----------------------------------------------------------------------------------------------
 # Abstract values

@@ -226,6 +226,11 @@ def _pp_param(v: Any, namer: _Namer, indent: int, width: int) -> str:
         return np.dtype(v).name
     if isinstance(v, tuple) and hasattr(v, "_fields"):  # NamedTuple params print their repr
         return repr(v)
+    if isinstance(v, tuple) and v and all(isinstance(x, (Jaxpr, ClosedJaxpr)) for x in v):
+        # A tuple of jaxprs (cond's branches) prints one jaxpr per line, as JAX does.
+        pad = " " * (indent + 4)
+        inner = [pad + _pp(getattr(x, "jaxpr", x), indent + 6, namer, 76 - indent) for x in v]
+        return "(\n" + "\n".join(inner) + "\n" + " " * (indent + 2) + ")"
     if isinstance(v, tuple):
         inner = ", ".join(_pp_param(x, namer, indent, width) for x in v)
         return f"({inner},)" if len(v) == 1 else f"({inner})"
@@ -284,7 +289,8 @@ def _pp(jaxpr: Jaxpr, indent: int, namer: _Namer, width: int = 80) -> str:
     if not any("\n" in e for e in eqns) and len(one_line) <= width:
         return one_line
     pad = " " * (indent - 2 if indent >= 2 else 0)
-    return f"{head}\n" + "\n".join(eqns) + f"\n{pad}  in {outs} }}"
+    body = "\n".join(eqns) if eqns else " " * (indent + 2)  # JAX indents an empty body
+    return f"{head}\n" + body + f"\n{pad}  in {outs} }}"
 
 
 def _used_vars(jaxpr: Jaxpr, used: set | None = None) -> set:
@@ -293,8 +299,9 @@ def _used_vars(jaxpr: Jaxpr, used: set | None = None) -> set:
     for e in jaxpr.eqns:
         used.update(v for v in e.invars if type(v) is not Literal)
         for p in e.params.values():
-            if isinstance(p, (Jaxpr, ClosedJaxpr)):
-                _used_vars(getattr(p, "jaxpr", p), used)
+            for q in p if isinstance(p, tuple) else (p,):  # a tuple of jaxprs: cond's branches
+                if isinstance(q, (Jaxpr, ClosedJaxpr)):
+                    _used_vars(getattr(q, "jaxpr", q), used)
     used.update(v for v in jaxpr.outvars if type(v) is not Literal)
     return used
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._registry import program, randf, randi
+from ._registry import program, randb, randf, randi
 
 # ----------------------------------------------------------------------------------------------
 # Values at the edges of float and integer ranges.
@@ -514,3 +514,77 @@ def prog_value_and_grad_aux_argnums(jax, jnp):
 def prog_jit_empty_and_none_pytrees(jax, jnp):
     f = jax.jit(lambda a, b, c: (a, (), None, [b], {"c": c, "e": {}}))
     return f, ((), randf(2), {"x": None, "y": randf(1, seed=1)})
+
+
+# ----------------------------------------------------------------------------------------------
+# Dtype rules of jnp functions on integer, boolean and half inputs.
+
+
+@program(x64=True)
+def prog_unary_on_integer_dtypes(jax, jnp):
+    i8, u8, b = randi(4, dtype=np.int8), randi(4, lo=0, hi=9, dtype=np.uint8), randb(4)
+    i32 = randi(4, lo=1, hi=9, seed=1)
+    fs = lambda i8, u8, b, i32: (
+        jnp.sin(i8),
+        jnp.sqrt(u8),
+        jnp.exp(b),
+        jnp.floor(i32),
+        jnp.round(i8),
+        jnp.abs(b),
+        jnp.square(u8),
+        jnp.sign(u8),
+        jnp.negative(u8),
+        jnp.log(i32),
+        jnp.tanh(i32),
+        jnp.arctan2(i8, i32),
+    )
+    return fs, (i8, u8, b, i32)
+
+
+@program(x64=True)
+def prog_division_small_ints(jax, jnp):
+    a, b = randi(4, lo=1, hi=9, dtype=np.int8), randi(4, lo=1, hi=9, seed=1, dtype=np.uint8)
+    c = randb(4)
+    fs = lambda a, b, c: (a / a, b / 2, a / b, c / 1, a // b, jnp.power(a, 2.0), a**2.5, b % 3)
+    return fs, (a, b, c)
+
+
+@program(x64=True)
+def prog_array_literal_weak_types(jax, jnp):
+    def f():
+        return (
+            jnp.array([1.0, 2.0]),
+            jnp.asarray(3),
+            jnp.array(True),
+            jnp.stack([1.0, 2.0]),
+            jnp.zeros_like(3.0),
+            jnp.ones_like(2),
+            jnp.array([np.float32(1), 2.0]),
+            jnp.asarray([1, 2.5]),
+            jnp.concatenate([jnp.asarray(1.0)[None], jnp.ones(1, jnp.float16)]),
+        )
+
+    return f, ()
+
+
+@program()
+def prog_clip_where_promotions(jax, jnp):
+    i, f16, c = randi(5), randf(5, dtype=np.float16), randi(5, lo=0, hi=2, seed=2)
+    fs = lambda i, f16, c: (
+        jnp.clip(i, -1.5, 2.5),
+        jnp.clip(f16, -1, 1),
+        jnp.where(c, i, f16),
+        jnp.where(c, 2, 3.5),
+        jnp.maximum(i, 0.5),
+        jnp.minimum(f16, 2),
+        jnp.where(c > 0, i, -1),
+    )
+    return fs, (i, f16, c)
+
+
+@program()
+def prog_grad_float16(jax, jnp):
+    f = lambda x: jnp.sum(jnp.sin(x) * x**2 + jnp.exp(x / 4))
+    return lambda x: (jax.grad(f)(x), jax.vmap(jax.grad(lambda x: jnp.tanh(x) * 3))(x)), (
+        randf(5, dtype=np.float16),
+    )

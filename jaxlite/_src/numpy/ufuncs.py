@@ -53,8 +53,12 @@ def const(dt: np.dtype, v: Any, weak: bool = False) -> Array:
 
 
 def const_like(x: Any, v: Any, weak: bool | None = None) -> Array:
+    """A rank-0 constant of `x`'s dtype. By default it is weak exactly when `x` is a weak
+    rank-0 value (JAX's rule for the constants inside its jnp functions)."""
     a = P.aval(x)
-    return const(a.dtype, v, a.weak_type if weak is None else weak)
+    if weak is None:
+        weak = a.weak_type and not a.shape
+    return const(a.dtype, v, weak)
 
 
 def _prim(lax_name: str) -> Any:
@@ -625,8 +629,8 @@ def _logical(name: str, lax_name: str, doc: str) -> Callable:
     def f(x, y, /):
         x, y = promote_args(name, x, y)
         if dtype_of(x) != _BOOL:
-            x = lax.ne(x, const_like(x, 0, False))
-            y = lax.ne(y, const_like(y, 0, False))
+            x = lax.ne(x, const_like(x, 0))
+            y = lax.ne(y, const_like(y, 0))
         return getattr(lax, lax_name)(x, y)
 
     return _name(f, name, doc)
@@ -821,7 +825,9 @@ def logaddexp(x1: Any, x2: Any, /) -> Any:
     x1, x2 = promote_args_inexact("logaddexp", x1, x2)
     amax = lax.max(x1, x2)
     delta = lax.sub(x1, x2)
-    out = lax.add(amax, lax.log1p(lax.exp(lax.neg(lax.abs(delta)))))
+    # min - max (= -|delta|) rather than -abs(delta): at ties max and min each pass half the
+    # gradient, so the derivative there is 1/2, as JAX's custom derivative gives.
+    out = lax.add(amax, lax.log1p(lax.exp(lax.sub(lax.min(x1, x2), amax))))
     # Equal infinities give a NaN delta; the plain sum is right there.
     return _select(lax.ne(delta, delta), lax.add(x1, x2), out)
 
@@ -831,7 +837,7 @@ def logaddexp2(x1: Any, x2: Any, /) -> Any:
     x1, x2 = promote_args_inexact("logaddexp2", x1, x2)
     amax = lax.max(x1, x2)
     delta = lax.sub(x1, x2)
-    tail = lax.log1p(lax.exp2(lax.neg(lax.abs(delta))))
+    tail = lax.log1p(lax.exp2(lax.sub(lax.min(x1, x2), amax)))
     out = lax.add(amax, lax.mul(const_like(tail, 1 / np.log(2), False), tail))
     return _select(lax.ne(delta, delta), lax.add(x1, x2), out)
 
