@@ -108,7 +108,7 @@ def f(x):
 
 
 @f.defjvp
-def f_jvp(primals, tangents):
+def f_jvp_printing(primals, tangents):
     print("called f_jvp!")
     (x,), (t,) = primals, tangents
     return f(x), jnp.cos(x) * t
@@ -156,7 +156,7 @@ def f(pt):
 
 
 @f.defjvp
-def f_jvp(primals, tangents):
+def f_pytree_jvp(primals, tangents):
     (pt,), (pt_dot,) = primals, tangents
     ans_dot = {
         "a": 2 * pt.x * pt_dot.x,

@@ -41,20 +41,14 @@ from jaxlite._src.tree_util import (
     tree_unflatten as tree_unflatten,
 )
 from jaxlite import lax as lax
-try:  # TEMPORARY while jaxlite.numpy is being written
-    from jaxlite import numpy as numpy
-    from jaxlite import nn as nn
-except ImportError:
-    pass
+from jaxlite import numpy as numpy
+from jaxlite import nn as nn
 from jaxlite import tree_util as tree_util
 from jaxlite import errors as errors
 from jaxlite import tree as tree
 from jaxlite import dtypes as dtypes
 
 __version__ = "0.1.0"
-
-jax_enable_x64 = None  # placeholder attribute some code probes; use config.update instead
-del jax_enable_x64
 
 
 def devices(backend=None):

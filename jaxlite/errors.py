@@ -2,8 +2,16 @@
 
 from jaxlite._src.errors import (
     ConcretizationTypeError as ConcretizationTypeError,
+)
+from jaxlite._src.errors import (
     TracerArrayConversionError as TracerArrayConversionError,
+)
+from jaxlite._src.errors import (
     TracerBoolConversionError as TracerBoolConversionError,
+)
+from jaxlite._src.errors import (
     TracerIntegerConversionError as TracerIntegerConversionError,
+)
+from jaxlite._src.errors import (
     UnexpectedTracerError as UnexpectedTracerError,
 )

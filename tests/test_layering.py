@@ -14,8 +14,15 @@ LAYERS = [
     ("jaxlite._src.core", "jaxlite._src.array", "jaxlite._src.jaxpr", "jaxlite._src.jit.codegen"),
     ("jaxlite._src.interpreters",),
     ("jaxlite._src.rules", "jaxlite._src.lax"),
-    ("jaxlite._src.numpy", "jaxlite._src.nn", "jaxlite._src.api", "jaxlite._src.jit",
-     "jaxlite._src.ad_checkpoint", "jaxlite._src.api_util", "jaxlite._src.custom_derivatives"),
+    (
+        "jaxlite._src.numpy",
+        "jaxlite._src.nn",
+        "jaxlite._src.api",
+        "jaxlite._src.jit",
+        "jaxlite._src.ad_checkpoint",
+        "jaxlite._src.api_util",
+        "jaxlite._src.custom_derivatives",
+    ),
 ]
 
 
@@ -45,7 +52,10 @@ def _top_level_imports(path: pathlib.Path):
 
 
 def test_package_never_imports_jax():
-    code = "import sys, jaxlite, jaxlite.numpy; print(any(m == 'jax' or m.startswith('jax.') for m in sys.modules))"
+    code = (
+        "import sys, jaxlite, jaxlite.numpy; "
+        "print(any(m == 'jax' or m.startswith('jax.') for m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     for path in PKG.rglob("*.py"):

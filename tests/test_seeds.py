@@ -27,8 +27,10 @@ def run(example, jax=jaxlite, jnp=jlnp) -> list[str]:
 
 def same_as_jax(example):
     jax = pytest.importorskip("jax")
-    return run(example) == run(example, jax, jax.numpy), (run(example), run(example, jax,
-                                                                                 jax.numpy))
+    return run(example) == run(example, jax, jax.numpy), (
+        run(example),
+        run(example, jax, jax.numpy),
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -55,9 +57,7 @@ def seed001_defvjp(jax, jnp):
 
 
 def test_seed001_defvjp():
-    assert run(seed001_defvjp) == [
-        "(Array(1.68, dtype=float32), Array(1.08, dtype=float32))"
-    ]
+    assert run(seed001_defvjp) == ["(Array(1.68, dtype=float32), Array(1.08, dtype=float32))"]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -331,7 +331,7 @@ def seed003_custom_vjp_side_effects(jax, jnp):
     try:
         jax.jvp(f, (3.0,), (1.0,))
     except TypeError as e:
-        print("ERROR! {}".format(e))
+        print(f"ERROR! {e}")
 
 
 def test_seed003_custom_vjp_side_effects():
@@ -378,8 +378,10 @@ def seed003_multi_arg(jax, jnp):
     def f(x, y):
         return x**2 * y
 
-    f.defjvps(lambda x_dot, primal_out, x, y: 2 * x * y * x_dot,
-              lambda y_dot, primal_out, x, y: x**2 * y_dot)
+    f.defjvps(
+        lambda x_dot, primal_out, x, y: 2 * x * y * x_dot,
+        lambda y_dot, primal_out, x, y: x**2 * y_dot,
+    )
     print(jax.grad(f)(2.0, 3.0))
     print(jax.grad(f, 0)(2.0, 3.0))
     print(jax.grad(f, 1)(2.0, 3.0))
@@ -405,14 +407,24 @@ def seed003_multi_arg(jax, jnp):
     def f(x, y):
         return jnp.sin(x) * y
 
-    f.defvjp(lambda x, y: (f(x, y), (jnp.cos(x), jnp.sin(x), y)),
-             lambda res, g: (res[0] * g * res[2], -res[1] * g))
+    f.defvjp(
+        lambda x, y: (f(x, y), (jnp.cos(x), jnp.sin(x), y)),
+        lambda res, g: (res[0] * g * res[2], -res[1] * g),
+    )
     print(jax.grad(f)(2.0, 3.0))
 
 
 def test_seed003_multi_arg():
     assert run(seed003_multi_arg) == [
-        "12.0", "12.0", "12.0", "4.0", "12.0", "12.0", "0.0", "-0.9899925", "-0.14112",
+        "12.0",
+        "12.0",
+        "12.0",
+        "4.0",
+        "12.0",
+        "12.0",
+        "0.0",
+        "-0.9899925",
+        "-0.14112",
         "-1.2484405",
     ]
 
@@ -485,7 +497,7 @@ def seed003_nondiff(jax, jnp):
 
     @partial(jax.custom_jvp, nondiff_argnums=(0, 2))
     def app2(f, x, g):
-        return f(g((x)))
+        return f(g(x))
 
     @app2.defjvp
     def app2_jvp(f, g, primals, tangents):

@@ -45,12 +45,15 @@ def _jvp(primals, tangents, *, jaxpr, prevent_cse, differentiated, policy):
     nonzeros = tuple(type(t) is not ad.Zero for t in tangents)
     new, out_nz = _memo(jaxpr, ("jvp", nonzeros), lambda: ad.jvp_jaxpr(jaxpr, nonzeros))
     nz = [t for t in tangents if type(t) is not ad.Zero]
-    outs = checkpoint_p.bind(*primals, *nz, jaxpr=new, prevent_cse=prevent_cse,
-                             differentiated=True, policy=policy)
+    outs = checkpoint_p.bind(
+        *primals, *nz, jaxpr=new, prevent_cse=prevent_cse, differentiated=True, policy=policy
+    )
     n = len(jaxpr.out_avals)
     it = iter(outs[n:])
-    return outs[:n], [next(it) if z else ad.Zero(a.to_tangent_aval())
-                      for z, a in zip(out_nz, jaxpr.out_avals, strict=True)]
+    return outs[:n], [
+        next(it) if z else ad.Zero(a.to_tangent_aval())
+        for z, a in zip(out_nz, jaxpr.out_avals, strict=True)
+    ]
 
 
 def _partial_eval(trace, args, *, jaxpr, prevent_cse, differentiated, policy):
@@ -58,17 +61,28 @@ def _partial_eval(trace, args, *, jaxpr, prevent_cse, differentiated, policy):
     # jaxpr whose known inputs are the only residuals, so the backward pass recomputes.
     unknowns = tuple(trace.is_own(x) for x in args)
     known, _, out_unknowns, num_res = _memo(
-        jaxpr, ("pe", unknowns), lambda: pe.partial_eval_jaxpr(jaxpr, unknowns))
+        jaxpr, ("pe", unknowns), lambda: pe.partial_eval_jaxpr(jaxpr, unknowns)
+    )
     known_args = [x for x, u in zip(args, unknowns, strict=True) if not u]
     with core.set_current_trace(trace.parent):
-        known_outs = checkpoint_p.bind(*known_args, jaxpr=known, prevent_cse=prevent_cse,
-                                       differentiated=differentiated, policy=policy)
+        known_outs = checkpoint_p.bind(
+            *known_args,
+            jaxpr=known,
+            prevent_cse=prevent_cse,
+            differentiated=differentiated,
+            policy=policy,
+        )
     known_outs = known_outs[: len(known_outs) - num_res]
     used = list(out_unknowns)
     j, _ = pe.dce_jaxpr(jaxpr.jaxpr, used)
     staged = ClosedJaxpr(Jaxpr(j.constvars, j.invars, j.outvars, j.eqns), jaxpr.consts)
-    unknown_outs = iter(trace.stage(checkpoint_p, list(args), dict(
-        jaxpr=staged, prevent_cse=prevent_cse, differentiated=True, policy=policy)))
+    unknown_outs = iter(
+        trace.stage(
+            checkpoint_p,
+            list(args),
+            dict(jaxpr=staged, prevent_cse=prevent_cse, differentiated=True, policy=policy),
+        )
+    )
     known_iter = iter(known_outs)
     return [next(unknown_outs) if u else next(known_iter) for u in out_unknowns]
 
@@ -78,16 +92,21 @@ def _transpose(cts, *args, jaxpr, prevent_cse, differentiated, policy):
     new = _memo(jaxpr, ("t", linear), lambda: ad.transpose_jaxpr(jaxpr, linear))
     res = [x for x, lin in zip(args, linear, strict=True) if not lin]
     cts = [ad.instantiate_zeros(c) for c in cts]
-    outs = iter(checkpoint_p.bind(*res, *cts, jaxpr=new, prevent_cse=prevent_cse,
-                                  differentiated=True, policy=policy))
+    outs = iter(
+        checkpoint_p.bind(
+            *res, *cts, jaxpr=new, prevent_cse=prevent_cse, differentiated=True, policy=policy
+        )
+    )
     return [next(outs) if lin else None for lin in linear]
 
 
 def _batch(axis_size, vals, dims, *, jaxpr, prevent_cse, differentiated, policy):
-    new, out_dims = _memo(jaxpr, ("b", axis_size, tuple(dims)),
-                          lambda: batching.batch_jaxpr(jaxpr, axis_size, dims))
-    return checkpoint_p.bind(*vals, jaxpr=new, prevent_cse=prevent_cse,
-                             differentiated=differentiated, policy=policy), out_dims
+    new, out_dims = _memo(
+        jaxpr, ("b", axis_size, tuple(dims)), lambda: batching.batch_jaxpr(jaxpr, axis_size, dims)
+    )
+    return checkpoint_p.bind(
+        *vals, jaxpr=new, prevent_cse=prevent_cse, differentiated=differentiated, policy=policy
+    ), out_dims
 
 
 checkpoint_p.jvp = _jvp
@@ -96,8 +115,13 @@ checkpoint_p.transpose = _transpose
 checkpoint_p.batch = _batch
 
 
-def checkpoint(fun: Callable, *, prevent_cse: bool = True, policy: Any = None,
-               static_argnums: int | Sequence[int] = ()) -> Callable:
+def checkpoint(
+    fun: Callable,
+    *,
+    prevent_cse: bool = True,
+    policy: Any = None,
+    static_argnums: int | Sequence[int] = (),
+) -> Callable:
     """Makes `fun` rematerialised: reverse mode recomputes its internals in the backward pass
     instead of saving them.
 
@@ -105,8 +129,7 @@ def checkpoint(fun: Callable, *, prevent_cse: bool = True, policy: Any = None,
     >>> jax.grad(jax.checkpoint(jnp.sin))(0.0)
     Array(1., dtype=float32, weak_type=True)
     """
-    static_argnums = (static_argnums,) if isinstance(static_argnums, int) else tuple(
-        static_argnums)
+    static_argnums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
 
     def remat_f(*args, **kwargs):
         nums = {i % len(args) for i in static_argnums}
@@ -118,11 +141,18 @@ def checkpoint(fun: Callable, *, prevent_cse: bool = True, policy: Any = None,
 
         leaves, in_tree = tree_flatten((dyn, kwargs))
         flat_fun, store = flatten_fun(f_dyn, in_tree)
-        closed = pe.trace_to_jaxpr(flat_fun, [shaped_abstractify(x) for x in leaves],
-                                   name="checkpoint")
+        closed = pe.trace_to_jaxpr(
+            flat_fun, [shaped_abstractify(x) for x in leaves], name="checkpoint"
+        )
         jaxpr, consts = pe.convert_constvars(closed)
-        outs = checkpoint_p.bind(*consts, *leaves, jaxpr=ClosedJaxpr(jaxpr, []),
-                                 prevent_cse=prevent_cse, differentiated=False, policy=policy)
+        outs = checkpoint_p.bind(
+            *consts,
+            *leaves,
+            jaxpr=ClosedJaxpr(jaxpr, []),
+            prevent_cse=prevent_cse,
+            differentiated=False,
+            policy=policy,
+        )
         return tree_unflatten(store.tree, outs)
 
     return remat_f

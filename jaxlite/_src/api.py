@@ -107,8 +107,7 @@ def jvp(fun: Callable, primals: Sequence[Any], tangents: Sequence[Any], has_aux:
     for name, val in (("primal", primals), ("tangent", tangents)):
         if not isinstance(val, (tuple, list)):
             raise TypeError(
-                f"{name} arguments to jax.jvp must be tuples or lists; found "
-                f"{type(val).__name__}."
+                f"{name} arguments to jax.jvp must be tuples or lists; found {type(val).__name__}."
             )
     p_leaves, p_tree = tree_flatten(tuple(primals))
     t_leaves, t_tree = tree_flatten(tuple(tangents))
@@ -230,8 +229,7 @@ def _check_grad_output(out: Any, holomorphic: bool) -> core.ShapedArray:
     aval = get_aval(out)
     if aval.shape != ():
         raise TypeError(
-            "Gradient only defined for scalar-output functions. Output had shape: "
-            f"{aval.shape}."
+            f"Gradient only defined for scalar-output functions. Output had shape: {aval.shape}."
         )
     if holomorphic:
         if aval.dtype.kind != "c":
@@ -405,8 +403,11 @@ def vmap(
     """
     if isinstance(in_axes, list):
         in_axes = tuple(in_axes)
-    if not (in_axes is None or isinstance(in_axes, (int, tuple, dict)) or
-            tree_structure(in_axes).num_leaves >= 0):
+    if not (
+        in_axes is None
+        or isinstance(in_axes, (int, tuple, dict))
+        or tree_structure(in_axes).num_leaves >= 0
+    ):
         raise TypeError(f"vmap in_axes must be an int, None, or a tuple, got {in_axes!r}")
 
     def vmapped(*args, **kwargs):
@@ -481,14 +482,18 @@ def _std_basis(leaves: list) -> list:
     eye = np.eye(total, dtype=dt)
     out, start = [], 0
     for a, n in zip(avals, sizes, strict=True):
-        block = eye[:, start:start + n].reshape((total, *a.shape)).astype(a.dtype)
+        block = eye[:, start : start + n].reshape((total, *a.shape)).astype(a.dtype)
         out.append(core._wrap(block, False))
         start += n
     return out
 
 
-def jacfwd(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
-           holomorphic: bool = False) -> Callable:
+def jacfwd(
+    fun: Callable,
+    argnums: int | Sequence[int] = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
+) -> Callable:
     """Jacobian of `fun` by forward mode: `out_tree` of `in_tree` blocks (out dims first)."""
 
     def jacfun(*args, **kwargs):
@@ -540,7 +545,7 @@ def _split_columns(jl: Any, in_avals: list, out_shape: tuple) -> list:
     parts, start = [], 0
     for a in in_avals:
         n = a.size
-        block = jl[..., start:start + n]
+        block = jl[..., start : start + n]
         parts.append(block.reshape((*out_shape, *a.shape)))
         start += n
     return parts
@@ -551,8 +556,13 @@ def _pack_in(parts: list, dyn_tree: PyTreeDef, single: bool) -> Any:
     return packed[0] if single else packed
 
 
-def jacrev(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
-           holomorphic: bool = False, allow_int: bool = False) -> Callable:
+def jacrev(
+    fun: Callable,
+    argnums: int | Sequence[int] = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
+    allow_int: bool = False,
+) -> Callable:
     """Jacobian of `fun` by reverse mode: `out_tree` of `in_tree` blocks (out dims first)."""
 
     def jacfun(*args, **kwargs):
@@ -592,7 +602,7 @@ def jacrev(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
             n = ya.size
             parts = []
             for c, a in zip(cols, in_avals, strict=True):
-                parts.append(c[start:start + n].reshape((*ya.shape, *a.shape)))
+                parts.append(c[start : start + n].reshape((*ya.shape, *a.shape)))
             blocks.append(_pack_in(parts, dyn_tree, isinstance(argnums, int)))
             start += n
         out = tree_unflatten(out_tree, blocks)
@@ -601,11 +611,19 @@ def jacrev(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fals
     return _wrap_doc(jacfun, fun, "Jacobian (reverse mode)")
 
 
-def hessian(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = False,
-            holomorphic: bool = False) -> Callable:
+def hessian(
+    fun: Callable,
+    argnums: int | Sequence[int] = 0,
+    has_aux: bool = False,
+    holomorphic: bool = False,
+) -> Callable:
     """Hessian of scalar `fun`: `jacfwd(jacrev(fun))`."""
-    return jacfwd(jacrev(fun, argnums, has_aux=has_aux, holomorphic=holomorphic), argnums,
-                  has_aux=has_aux, holomorphic=holomorphic)
+    return jacfwd(
+        jacrev(fun, argnums, has_aux=has_aux, holomorphic=holomorphic),
+        argnums,
+        has_aux=has_aux,
+        holomorphic=holomorphic,
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -613,8 +631,7 @@ def hessian(fun: Callable, argnums: int | Sequence[int] = 0, has_aux: bool = Fal
 
 
 def _static_split(fun, static_argnums, args):
-    static_argnums = (static_argnums,) if isinstance(static_argnums, int) else tuple(
-        static_argnums)
+    static_argnums = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
     nums = {i % len(args) for i in static_argnums} if args else set()
     dyn = tuple(a for i, a in enumerate(args) if i not in nums)
 
@@ -626,8 +643,12 @@ def _static_split(fun, static_argnums, args):
     return f_dyn, dyn
 
 
-def make_jaxpr(fun: Callable, static_argnums: int | Sequence[int] = (),
-               return_shape: bool = False, abstracted_axes: Any = None) -> Callable:
+def make_jaxpr(
+    fun: Callable,
+    static_argnums: int | Sequence[int] = (),
+    return_shape: bool = False,
+    abstracted_axes: Any = None,
+) -> Callable:
     """Returns a function that gives the jaxpr of `fun` for example arguments.
 
     >>> import jaxlite as jax, jaxlite.numpy as jnp
@@ -643,11 +664,13 @@ def make_jaxpr(fun: Callable, static_argnums: int | Sequence[int] = (),
                 check_arg(x, "make_jaxpr")
         flat_fun, store = flatten_fun(f_dyn, in_tree)
         avals = [shaped_abstractify(x) for x in leaves]
-        closed = pe.trace_to_jaxpr(flat_fun, avals, name="make_jaxpr",
-                                   debug=debug_name(fun, "make_jaxpr"))
+        closed = pe.trace_to_jaxpr(
+            flat_fun, avals, name="make_jaxpr", debug=debug_name(fun, "make_jaxpr")
+        )
         if return_shape:
-            shapes = [ShapeDtypeStruct(a.shape, a.dtype, weak_type=a.weak_type)
-                      for a in closed.out_avals]
+            shapes = [
+                ShapeDtypeStruct(a.shape, a.dtype, weak_type=a.weak_type) for a in closed.out_avals
+            ]
             return closed, tree_unflatten(store.tree, shapes)
         return closed
 
@@ -671,8 +694,10 @@ def linear_transpose(fun: Callable, *primals: Any, reduce_axes: Sequence = ()) -
     avals = [shaped_abstractify(x) for x in leaves]
     for a in avals:
         if a.dtype.kind not in "fc":
-            raise TypeError("linear_transpose only supports [float or complex] -> "
-                            f"[float or complex], got input dtype {a.dtype.name}")
+            raise TypeError(
+                "linear_transpose only supports [float or complex] -> "
+                f"[float or complex], got input dtype {a.dtype.name}"
+            )
     closed = pe.trace_to_jaxpr(flat_fun, avals, name="linear_transpose")
     out_tree = store.tree
     p_tree = tree_structure(primals)
@@ -682,8 +707,9 @@ def linear_transpose(fun: Callable, *primals: Any, reduce_axes: Sequence = ()) -
             raise TypeError(f"linear_transpose function takes one argument, got {len(cts)}")
         ct_leaves, ct_tree = tree_flatten(cts[0])
         if ct_tree != out_tree:
-            raise TypeError(f"cotangent tree does not match function output: expected "
-                            f"{out_tree}, got {ct_tree}")
+            raise TypeError(
+                f"cotangent tree does not match function output: expected {out_tree}, got {ct_tree}"
+            )
         for c, a in zip(ct_leaves, closed.out_avals, strict=True):
             ca = get_aval(c)
             if ca.shape != a.shape or ca.dtype != a.dtype:

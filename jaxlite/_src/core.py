@@ -331,8 +331,10 @@ def eager_impl(prim: Primitive) -> Callable:
             if prim.abstract_eval is not None:
                 avals = prim.abstract_eval(*[get_aval(x) for x in args], **params)
                 outs = impl(*vals, **params)
-                return [_wrap(_as_dtype(o, a.dtype), a.weak_type)
-                        for o, a in zip(outs, avals, strict=True)]
+                return [
+                    _wrap(_as_dtype(o, a.dtype), a.weak_type)
+                    for o, a in zip(outs, avals, strict=True)
+                ]
             outs = impl(*vals, **params)
             weak = weak_rule(*[_is_weak(x) for x in args], **params)
             return [_wrap(o, w) for o, w in zip(outs, weak, strict=True)]

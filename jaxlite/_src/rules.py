@@ -108,9 +108,7 @@ def broadcasting_shape(name: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
         return ()
     ranks = {len(s) for s in full}
     if len(ranks) > 1:
-        raise TypeError(
-            f"{name}: arrays must have the same number of dimensions, got {set(ranks)}"
-        )
+        raise TypeError(f"{name}: arrays must have the same number of dimensions, got {set(ranks)}")
     out = []
     for dims in zip(*full, strict=True):
         sizes = {d for d in dims if d != 1}
@@ -127,7 +125,15 @@ def broadcasting_shape(name: str, *shapes: tuple[int, ...]) -> tuple[int, ...]:
 # where rounding does not bring us closer to XLA (tanh, sinh, arctan, log1p, ...) keep NumPy's
 # faster float32 kernels.
 _TRANSCENDENTAL = {
-    np.exp, np.expm1, np.log, np.sin, np.cos, np.tan, np.arcsin, np.arccos, np.cbrt,
+    np.exp,
+    np.expm1,
+    np.log,
+    np.sin,
+    np.cos,
+    np.tan,
+    np.arcsin,
+    np.arccos,
+    np.cbrt,
 }
 _LOW_FLOATS = (np.dtype(np.float32), np.dtype(np.float16))
 
@@ -282,8 +288,9 @@ def defbilinear(prim: Primitive, lhs_rule: Callable, rhs_rule: Callable) -> None
         if type(tx) is not Zero:
             out = _fit(prim.bind(tx, y, **params), ans)
         if type(ty) is not Zero:
-            out = add_tangents(out if out is not None else Zero(None),
-                               _fit(prim.bind(x, ty, **params), ans))
+            out = add_tangents(
+                out if out is not None else Zero(None), _fit(prim.bind(x, ty, **params), ans)
+            )
         return ans, out
 
     def transpose(ct, x, y, **params):

@@ -134,8 +134,10 @@ class JVPTrace(core.Trace):
             rule = prim.jvp
             if rule is None:
                 raise core.missing_rule(prim, "jvp", "forward-mode differentiation")
-            tangents = [Zero.from_primal_value(p) if t is None else t
-                        for p, t in zip(primals, tangents, strict=True)]
+            tangents = [
+                Zero.from_primal_value(p) if t is None else t
+                for p, t in zip(primals, tangents, strict=True)
+            ]
             primal_out, tangent_out = rule(primals, tangents, **params)
         finally:
             core._ctx.trace = prev
@@ -168,9 +170,7 @@ def _tangent_in(primal, tangent):
 def jvp_flat(f: Callable, primals: Sequence[Any], tangents: Sequence[Any]):
     """`f(*primals)` and its directional derivative; tangent outputs may be `Zero`."""
     trace = JVPTrace(core.current_trace())
-    ins = [
-        trace.maybe_tracer(p, _tangent_in(p, t)) for p, t in zip(primals, tangents, strict=True)
-    ]
+    ins = [trace.maybe_tracer(p, _tangent_in(p, t)) for p, t in zip(primals, tangents, strict=True)]
     with set_current_trace(trace):
         outs = f(*ins)
     primals_out, tangents_out = [], []
@@ -194,8 +194,9 @@ def jvp_jaxpr(closed: ClosedJaxpr, nonzeros: Sequence[bool]) -> tuple[ClosedJaxp
         out_nz[:] = [type(t) is not Zero for t in to]
         return [*po, *[t for t in to if type(t) is not Zero]]
 
-    tangent_avals = [a.to_tangent_aval() for a, nz in zip(closed.in_avals, nonzeros, strict=True)
-                     if nz]
+    tangent_avals = [
+        a.to_tangent_aval() for a, nz in zip(closed.in_avals, nonzeros, strict=True) if nz
+    ]
     out = pe.trace_to_jaxpr(fun, [*closed.in_avals, *tangent_avals], name="jvp")
     return out, out_nz
 
@@ -222,8 +223,12 @@ def linearize_flat(f: Callable, primals: Sequence[Any]):
     ins = [JVPTracer(jtrace, p, ptrace.new_arg(get_aval(p).to_tangent_aval())) for p in primals]
     # NOTE(reductions/linalg helper): integer/bool inputs have float0 tangents, which no rule
     # can consume: keep their linear-jaxpr argument but give them a symbolic Zero tangent.
-    ins = [JVPTracer(jtrace, t.primal, Zero(t.tangent.aval))
-           if t.tangent.aval.dtype == dtypes.float0 else t for t in ins]
+    ins = [
+        JVPTracer(jtrace, t.primal, Zero(t.tangent.aval))
+        if t.tangent.aval.dtype == dtypes.float0
+        else t
+        for t in ins
+    ]
     with set_current_trace(jtrace):
         outs = f(*ins)
     primals_out, tangents_out = [], []
@@ -303,8 +308,10 @@ def backward_pass(jaxpr: Jaxpr, consts: Sequence[Any], args: Sequence[Any], cts:
         cts_out = [ct_env.pop(v, None) for v in eqn.outvars]
         if all(c is None for c in cts_out):
             continue
-        cts_out = [Zero(v.aval.to_tangent_aval()) if c is None else c
-                   for v, c in zip(eqn.outvars, cts_out, strict=True)]
+        cts_out = [
+            Zero(v.aval.to_tangent_aval()) if c is None else c
+            for v, c in zip(eqn.outvars, cts_out, strict=True)
+        ]
         if prim.transpose is None:
             raise core.missing_rule(prim, "transpose", "reverse-mode differentiation")
         invals = [read_primal(v) for v in eqn.invars]
@@ -344,9 +351,9 @@ def transpose_jaxpr(closed: ClosedJaxpr, linear_mask: Sequence[bool]) -> ClosedJ
     lin_avals = [a for a, lin in zip(in_avals, linear_mask, strict=True) if lin]
 
     def fun(*args):
-        res, cts = list(args[: len(res_avals)]), args[len(res_avals):]
+        res, cts = list(args[: len(res_avals)]), args[len(res_avals) :]
         known_outs = core_eval(known, res)
-        residuals = known_outs[len(known_outs) - num_res:]
+        residuals = known_outs[len(known_outs) - num_res :]
         lin_cts = [c for c, u in zip(cts, out_unknowns, strict=True) if u]
         full = [*residuals, *[UndefinedPrimal(a) for a in lin_avals]]
         out = backward_pass(unknown.jaxpr, unknown.consts, full, lin_cts)[num_res:]

@@ -24,7 +24,7 @@ class BatchTracer(Tracer):
     @property
     def aval(self):
         a = get_aval(self.val)
-        shape = a.shape[: self.batch_dim] + a.shape[self.batch_dim + 1:]
+        shape = a.shape[: self.batch_dim] + a.shape[self.batch_dim + 1 :]
         return core.ShapedArray(shape, a.dtype, a.weak_type)
 
 
@@ -85,9 +85,7 @@ def bdim_at_front(x: Any, dim: int | None, axis_size: int) -> Any:
     """`x` with its batch dimension first, broadcasting an unbatched `x`."""
     if dim is not_mapped:
         a = get_aval(x)
-        return core.ops.broadcast_in_dim(
-            x, (axis_size, *a.shape), tuple(range(1, a.ndim + 1))
-        )
+        return core.ops.broadcast_in_dim(x, (axis_size, *a.shape), tuple(range(1, a.ndim + 1)))
     return moveaxis(x, dim, 0)
 
 
@@ -107,8 +105,12 @@ core.ops.bdim_at_front = bdim_at_front  # interpreters-level helper used by add_
 
 
 def vmap_flat(
-    f: Callable, axis_size: int, in_dims: Sequence[int | None], out_dims: Sequence[int | None],
-    args: Sequence[Any], axis_name: Any = None,
+    f: Callable,
+    axis_size: int,
+    in_dims: Sequence[int | None],
+    out_dims: Sequence[int | None],
+    args: Sequence[Any],
+    axis_name: Any = None,
 ) -> list:
     """Maps flat `f` over the `in_dims` axes of `args`, producing outputs batched at `out_dims`.
 
@@ -135,7 +137,9 @@ def vmap_flat(
 
 
 def batch_jaxpr(
-    closed: ClosedJaxpr, axis_size: int, in_dims: Sequence[int | None],
+    closed: ClosedJaxpr,
+    axis_size: int,
+    in_dims: Sequence[int | None],
     out_dims: Sequence[int | None] | None = None,
 ) -> tuple[ClosedJaxpr, list[int | None]]:
     """A batched version of `closed`. With `out_dims=None` outputs keep whatever batch dim the

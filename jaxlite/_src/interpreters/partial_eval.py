@@ -43,8 +43,14 @@ def _is_literal_value(x) -> bool:
 class JaxprTrace(core.Trace):
     """Records primitives applied to its tracers as jaxpr equations."""
 
-    def __init__(self, parent: core.Trace | None, *, known_eval: bool = False, name="jit",
-                 debug: str | None = None):
+    def __init__(
+        self,
+        parent: core.Trace | None,
+        *,
+        known_eval: bool = False,
+        name="jit",
+        debug: str | None = None,
+    ):
         self.parent = parent
         self.known_eval = known_eval
         self.name = name
@@ -208,8 +214,9 @@ def dce_jaxpr(jaxpr: Jaxpr, used_outputs: Sequence[bool]) -> tuple[Jaxpr, list[b
             ins = eqn.invars
             if not all(used):
                 eqn = eqn._replace(
-                    outvars=[v if u else DropVar(v.aval) for v, u in zip(eqn.outvars, used,
-                                                                         strict=True)]
+                    outvars=[
+                        v if u else DropVar(v.aval) for v, u in zip(eqn.outvars, used, strict=True)
+                    ]
                 )
         live.update(v for v in ins if isinstance(v, Var))
         new_eqns.append(eqn)

@@ -83,8 +83,10 @@ def _jit_jvp(primals, tangents, *, jaxpr, name):
     outs = jit_p.bind(*primals, *nz_tangents, jaxpr=new, name=name)
     n = len(jaxpr.out_avals)
     primals_out, tangents_nz = outs[:n], iter(outs[n:])
-    tangents_out = [next(tangents_nz) if nz else ad.Zero(a.to_tangent_aval())
-                    for nz, a in zip(out_nz, jaxpr.out_avals, strict=True)]
+    tangents_out = [
+        next(tangents_nz) if nz else ad.Zero(a.to_tangent_aval())
+        for nz, a in zip(out_nz, jaxpr.out_avals, strict=True)
+    ]
     return primals_out, tangents_out
 
 
@@ -105,8 +107,9 @@ _batch_cache: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 def _jit_batch(axis_size, vals, dims, *, jaxpr, name):
     key = (axis_size, tuple(dims))
-    new, out_dims = _memo(_batch_cache, jaxpr, key,
-                          lambda: batching.batch_jaxpr(jaxpr, axis_size, dims))
+    new, out_dims = _memo(
+        _batch_cache, jaxpr, key, lambda: batching.batch_jaxpr(jaxpr, axis_size, dims)
+    )
     return jit_p.bind(*vals, jaxpr=new, name=name), out_dims
 
 
@@ -120,8 +123,7 @@ def _forwarded_residuals(known: ClosedJaxpr, num_res: int):
     n_out = len(j.outvars) - num_res
     pos = {v: i for i, v in enumerate(j.invars)}
     fwd = [pos.get(v) for v in j.outvars[n_out:]]
-    keep = j.outvars[:n_out] + [v for v, f in zip(j.outvars[n_out:], fwd, strict=True)
-                                if f is None]
+    keep = j.outvars[:n_out] + [v for v, f in zip(j.outvars[n_out:], fwd, strict=True) if f is None]
     return ClosedJaxpr(Jaxpr(j.constvars, j.invars, keep, j.eqns), known.consts), fwd
 
 
@@ -141,8 +143,7 @@ def _jit_partial_eval(trace: pe.JaxprTrace, args, *, jaxpr, name):
     returned = iter(known_outs[n_known:])
     res = [known_args[f] if f is not None else next(returned) for f in fwd]
     unknown_args = [x for x, u in zip(args, unknowns, strict=True) if u]
-    unknown_outs = iter(trace.stage(jit_p, [*res, *unknown_args], {"jaxpr": unknown,
-                                                                    "name": name}))
+    unknown_outs = iter(trace.stage(jit_p, [*res, *unknown_args], {"jaxpr": unknown, "name": name}))
     known_iter = iter(known_outs[:n_known])
     return [next(unknown_outs) if u else next(known_iter) for u in out_unknowns]
 
@@ -150,8 +151,9 @@ def _jit_partial_eval(trace: pe.JaxprTrace, args, *, jaxpr, name):
 def _jit_dce(used_outputs, eqn):
     closed = eqn.params["jaxpr"]
     j, used_inputs = pe.dce_jaxpr(closed.jaxpr, used_outputs)
-    j = Jaxpr(j.constvars, [v for v, u in zip(j.invars, used_inputs, strict=True) if u],
-              j.outvars, j.eqns)
+    j = Jaxpr(
+        j.constvars, [v for v, u in zip(j.invars, used_inputs, strict=True) if u], j.outvars, j.eqns
+    )
     new = ClosedJaxpr(j, closed.consts)
     new_eqn = eqn._replace(
         invars=[v for v, u in zip(eqn.invars, used_inputs, strict=True) if u],
@@ -187,8 +189,13 @@ def _leaf_key(x: Any):
 class JitWrapped:
     """A function compiled by `jit`: traced once per argument signature."""
 
-    def __init__(self, fun: Callable, static_argnums: tuple, static_argnames: tuple,
-                 donate_argnums: tuple = ()):
+    def __init__(
+        self,
+        fun: Callable,
+        static_argnums: tuple,
+        static_argnames: tuple,
+        donate_argnums: tuple = (),
+    ):
         self._fun = fun
         self._static_argnums = static_argnums
         self._static_argnames = static_argnames
@@ -240,8 +247,9 @@ class JitWrapped:
 
         def f(*dyn, **kw):
             it = iter(dyn)
-            full = [static_d[i] if i in static_d else next(it)
-                    for i in range(len(dyn) + len(static_d))]
+            full = [
+                static_d[i] if i in static_d else next(it) for i in range(len(dyn) + len(static_d))
+            ]
             return fun(*full, **kw, **skw_d)
 
         return f
@@ -251,8 +259,7 @@ class JitWrapped:
             check_arg(x, "jit")
         flat_fun, store = flatten_fun(self._fun_for(static, skw), in_tree)
         avals = [core.get_aval(x) for x in leaves]
-        closed = pe.trace_to_jaxpr(flat_fun, avals, name="jit",
-                                   debug=debug_name(self._fun, "jit"))
+        closed = pe.trace_to_jaxpr(flat_fun, avals, name="jit", debug=debug_name(self._fun, "jit"))
         entry = (closed, store.tree, any(isinstance(c, Tracer) for c in closed.consts))
         if not entry[2]:
             self._cache[key] = entry
@@ -311,29 +318,47 @@ class JitWrapped:
 
 
 def _resolve_static(fun, static_argnums, static_argnames):
-    nums = () if static_argnums is None else (
-        (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums))
-    names = () if static_argnames is None else (
-        (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames))
+    nums = (
+        ()
+        if static_argnums is None
+        else ((static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums))
+    )
+    names = (
+        ()
+        if static_argnames is None
+        else ((static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames))
+    )
     try:
         params = list(inspect.signature(fun).parameters.values())
     except (TypeError, ValueError):
         params = []
-    positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY,
-                                                       p.POSITIONAL_OR_KEYWORD)]
+    positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     # As JAX: static_argnums imply their names and vice versa.
-    nums = tuple(sorted({n % len(positional) if n < 0 and positional else n for n in nums}
-                        | {positional.index(n) for n in names if n in positional}))
+    nums = tuple(
+        sorted(
+            {n % len(positional) if n < 0 and positional else n for n in nums}
+            | {positional.index(n) for n in names if n in positional}
+        )
+    )
     names = tuple(sorted(set(names) | {positional[n] for n in nums if n < len(positional)}))
     return nums, names
 
 
-def jit(fun: Callable | None = None, *, static_argnums: int | Sequence[int] | None = None,
-        static_argnames: str | Sequence[str] | None = None,
-        donate_argnums: int | Sequence[int] | None = None,
-        donate_argnames: Any = None, keep_unused: bool = False, device: Any = None,
-        backend: Any = None, inline: bool = False, abstracted_axes: Any = None,
-        in_shardings: Any = None, out_shardings: Any = None) -> Any:
+def jit(
+    fun: Callable | None = None,
+    *,
+    static_argnums: int | Sequence[int] | None = None,
+    static_argnames: str | Sequence[str] | None = None,
+    donate_argnums: int | Sequence[int] | None = None,
+    donate_argnames: Any = None,
+    keep_unused: bool = False,
+    device: Any = None,
+    backend: Any = None,
+    inline: bool = False,
+    abstracted_axes: Any = None,
+    in_shardings: Any = None,
+    out_shardings: Any = None,
+) -> Any:
     """Compiles `fun`: traced once per input signature, run as generated NumPy code.
 
     Args:
@@ -346,8 +371,12 @@ def jit(fun: Callable | None = None, *, static_argnums: int | Sequence[int] | No
     Array([0, 2, 4], dtype=int32)
     """
     if fun is None:
-        return lambda f: jit(f, static_argnums=static_argnums, static_argnames=static_argnames,
-                             donate_argnums=donate_argnums)
+        return lambda f: jit(
+            f,
+            static_argnums=static_argnums,
+            static_argnames=static_argnames,
+            donate_argnums=donate_argnums,
+        )
     if not callable(fun):
         raise TypeError(f"Expected a callable value, got {fun!r}")
     nums, names = _resolve_static(fun, static_argnums, static_argnames)

@@ -104,8 +104,9 @@ def fold_constants(closed: ClosedJaxpr) -> ClosedJaxpr:
     constvars, consts = list(closed.jaxpr.constvars), list(closed.consts)
     eqns = []
     for e in closed.jaxpr.eqns:
-        vals = [core.to_numpy(v.val) if type(v) is Literal else known.get(v, _MISSING)
-                for v in e.invars]
+        vals = [
+            core.to_numpy(v.val) if type(v) is Literal else known.get(v, _MISSING) for v in e.invars
+        ]
         prim = e.primitive
         # Large results stay computed at run time rather than pinned as constants.
         big = prim.multiple_results or e.outvars[0].aval.size > _FOLD_LIMIT

@@ -153,6 +153,8 @@ def _binary(
         x, y = promote(name, x, y)
         if bool_lax_name is not None and dtype_of(x) == _BOOL:
             return getattr(lax, bool_lax_name)(x, y)
+        if lax_name in _ORDERED and dtype_of(x).kind == "c":
+            return _complex_compare(lax_name, x, y)
         return getattr(lax, lax_name)(x, y)
 
     def fast(x, y):
@@ -227,6 +229,29 @@ def _binary(
 
 
 _OPERAND_TYPES = frozenset((Array, bool, int, float, complex))
+_ORDERED = frozenset(("lt", "le", "gt", "ge"))
+
+
+def _complex_compare(lax_name: str, x: Any, y: Any) -> Any:
+    """Orders complex numbers lexicographically (real part first), as JAX does."""
+    xr, xi, yr, yi = lax.real(x), lax.imag(x), lax.real(y), lax.imag(y)
+    strict = lax.lt if lax_name in ("lt", "le") else lax.gt
+    return lax.bitwise_or(
+        strict(xr, yr), lax.bitwise_and(lax.eq(xr, yr), getattr(lax, lax_name)(xi, yi))
+    )
+
+
+def _compare(lax_name: str, x: Any, y: Any) -> Any:
+    """`lax_name` on promoted operands of one dtype, complex ones ordered lexicographically."""
+    if dtype_of(x).kind == "c":
+        return _complex_compare(lax_name, x, y)
+    return getattr(lax, lax_name)(x, y)
+
+
+def inherit(x: Any, v: Any) -> Array:
+    """A rank-0 constant with `x`'s dtype and weak type (as `full_like(x, v)` in JAX)."""
+    a = P.aval(x)
+    return const(a.dtype, v, a.weak_type)
 
 
 def _promote_float_only(name: str, *args: Any) -> list[Any]:
@@ -667,7 +692,7 @@ def remainder(x: Any, y: Any, /) -> Any:
     zero = const_like(x, 0)
     if dtype_of(y).kind in "iu":
         # An integer division by zero would be undefined: divide by 1 there instead.
-        y = where(lax.eq(y, zero), broadcast_to_shape(const_like(y, 1), shape(y)), y)
+        y = where(lax.eq(y, zero), broadcast_to_shape(inherit(y, 1), shape(y)), y)
     r = lax.rem(x, y)
     fix_sign = lax.bitwise_and(
         lax.ne(lax.lt(r, zero), lax.lt(y, zero)), lax.ne(r, zero)
@@ -684,7 +709,7 @@ def _float_divmod(x: Any, y: Any) -> tuple[Any, Any]:
     d = lax.div(where(lax.eq(y, zero), x, lax.sub(x, m)), y)
     fix = lax.bitwise_and(lax.ne(m, zero), lax.ne(lax.sign(y), lax.sign(m)))
     m = _select(fix, lax.add(m, y), m)
-    d = _select(fix, lax.sub(d, const_like(d, 1)), d)
+    d = _select(fix, lax.sub(d, inherit(d, 1)), d)
     return lax.round(d, _round_method("AWAY_FROM_ZERO")), m
 
 
@@ -699,7 +724,7 @@ def floor_divide(x: Any, y: Any, /) -> Any:
         fix = lax.bitwise_and(
             lax.ne(lax.sign(x), lax.sign(y)), lax.ne(lax.rem(x, y), const_like(x, 0))
         )
-        return where(fix, lax.sub(q, const_like(q, 1)), q)
+        return where(fix, lax.sub(q, inherit(q, 1)), q)
     if dt.kind == "c":
         raise TypeError("floor_divide does not support complex-valued inputs.")
     return _float_divmod(x, y)[0]
@@ -774,13 +799,13 @@ def float_power(x: Any, y: Any, /) -> Any:
 def fmax(x: Any, y: Any, /) -> Any:
     """Elementwise maximum, ignoring NaNs."""
     x, y = promote_args("fmax", x, y)
-    return where(lax.bitwise_or(lax.gt(x, y), lax.ne(y, y)), x, y)
+    return where(lax.bitwise_or(_compare("gt", x, y), lax.ne(y, y)), x, y)
 
 
 def fmin(x: Any, y: Any, /) -> Any:
     """Elementwise minimum, ignoring NaNs."""
     x, y = promote_args("fmin", x, y)
-    return where(lax.bitwise_or(lax.lt(x, y), lax.ne(y, y)), x, y)
+    return where(lax.bitwise_or(_compare("lt", x, y), lax.ne(y, y)), x, y)
 
 
 def copysign(x1: Any, x2: Any, /) -> Any:
@@ -812,12 +837,12 @@ def hypot(x1: Any, x2: Any, /) -> Any:
     inf = const_like(a, np.inf)
     any_inf = lax.bitwise_or(lax.eq(a, inf), lax.eq(b, inf))
     big, small = lax.max(a, b), lax.min(a, b)
-    zero = const_like(a, 0)
-    one = const_like(a, 1)
+    zero, one = const_like(big, 0), const_like(big, 1)
     big_is_zero = lax.eq(big, zero)
     ratio = lax.div(small, where(big_is_zero, one, big))
     r = lax.mul(big, lax.sqrt(lax.add(one, lax.mul(ratio, ratio))))
-    return where(any_inf, inf, where(big_is_zero, big, r))
+    r = where(big_is_zero, big, r)
+    return where(any_inf, const_like(r, np.inf), r)
 
 
 def logaddexp(x1: Any, x2: Any, /) -> Any:
@@ -838,7 +863,7 @@ def logaddexp2(x1: Any, x2: Any, /) -> Any:
     amax = lax.max(x1, x2)
     delta = lax.sub(x1, x2)
     tail = lax.log1p(lax.exp2(lax.sub(lax.min(x1, x2), amax)))
-    out = lax.add(amax, lax.mul(const_like(tail, 1 / np.log(2), False), tail))
+    out = lax.add(amax, lax.mul(const_like(tail, 1 / np.log(2)), tail))
     return _select(lax.ne(delta, delta), lax.add(x1, x2), out)
 
 
