@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from jaxlite._src import core
+from jaxlite._src.config import config
 from jaxlite._src.core import Array, ShapedArray, Tracer, get_aval, set_current_trace
 from jaxlite._src.jaxpr import ClosedJaxpr, DropVar, Jaxpr, JaxprEqn, Literal, Var, eval_jaxpr
 
@@ -102,7 +103,7 @@ class JaxprTrace(core.Trace):
         if prim.abstract_eval is None:
             raise core.missing_rule(prim, "abstract_eval", f"tracing ({self.name})")
         invars = [self.getvar(x) for x in args]
-        out_avals = prim.abstract_eval(*[v.aval for v in invars], **params)
+        out_avals = abstract_eval_cached(prim, [v.aval for v in invars], params)
         if prim.multiple_results:
             outvars = [Var(a) for a in out_avals]
             self.eqns.append(JaxprEqn(prim, invars, outvars, params))
@@ -134,6 +135,27 @@ class JaxprTrace(core.Trace):
         constvars = list(self.constvars.values())
         jaxpr = Jaxpr(constvars, self.invars, outvars, self.eqns)
         return ClosedJaxpr(jaxpr, list(self.consts))
+
+
+_aeval_cache: dict = {}
+
+
+def abstract_eval_cached(prim, avals, params):
+    """`prim.abstract_eval`, memoised on the input types and params (tracing calls it for
+    every equation; results are immutable avals)."""
+    try:
+        key = (prim, *[(a.shape, a.dtype, a.weak_type) for a in avals], *params.items())
+        out = _aeval_cache.get(key)
+    except TypeError:  # unhashable params
+        return prim.abstract_eval(*avals, **params)
+    if out is None:
+        if len(_aeval_cache) > 50_000:
+            _aeval_cache.clear()
+        out = _aeval_cache[key] = prim.abstract_eval(*avals, **params)
+    return out
+
+
+config.add_listener(lambda name, value: _aeval_cache.clear())
 
 
 def trace_to_jaxpr(
