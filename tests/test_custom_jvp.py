@@ -433,8 +433,9 @@ def test_closure_over_differentiated_value_raises(transform):
         "jit_grad": lambda: jax.jit(jax.grad(outer))(1.0),
         "grad_jit": lambda: jax.grad(outer)(1.0),
     }[transform]
-    with pytest.raises(UnexpectedTracerError,
-                       match=r"(?s)closed-over value.*closes_over_y.*closure_convert"):
+    with pytest.raises(
+        UnexpectedTracerError, match=r"(?s)closed-over value.*closes_over_y.*closure_convert"
+    ):
         run()
 
 
@@ -500,7 +501,9 @@ def test_no_rule_defined():
     def lonely(x):
         return x
 
-    with pytest.raises(AttributeError, match=r"No JVP defined for custom_jvp function .*lonely at .*:\d+"):
+    with pytest.raises(
+        AttributeError, match=r"No JVP defined for custom_jvp function .*lonely at .*:\d+"
+    ):
         lonely(1.0)
 
 
@@ -517,8 +520,11 @@ def test_rule_not_returning_pair():
     def rule_single(p, t):
         return jnp.sin(p[0])
 
-    with pytest.raises(TypeError, match=r"(?s)rule_single at .*:\d+ for function "
-                       r".*my_fun at .*must produce a pair"):
+    with pytest.raises(
+        TypeError,
+        match=r"(?s)rule_single at .*:\d+ for function "
+        r".*my_fun at .*must produce a pair",
+    ):
         jax.jvp(_with_rule(rule_single), (1.0,), (1.0,))
 
 
@@ -526,8 +532,11 @@ def test_rule_primal_and_tangent_structures_differ():
     def rule_struct(p, t):
         return jnp.sin(p[0]), (t[0],)
 
-    with pytest.raises(TypeError, match=r"(?s)rule_struct.*my_fun.*equal container.*"
-                       r"PyTreeDef\(\*\).*PyTreeDef\(\(\*,\)\)"):
+    with pytest.raises(
+        TypeError,
+        match=r"(?s)rule_struct.*my_fun.*equal container.*"
+        r"PyTreeDef\(\*\).*PyTreeDef\(\(\*,\)\)",
+    ):
         jax.grad(_with_rule(rule_struct))(1.0)
 
 
@@ -535,8 +544,11 @@ def test_rule_tangent_shape_and_dtype_checked():
     def rule_shape(p, t):
         return jnp.sin(p[0]), jnp.ones(3)
 
-    with pytest.raises(TypeError, match=r"(?s)Expected f32\[\] .*got f32\[3\].*rule_shape.*"
-                       r"function: .*my_fun at"):
+    with pytest.raises(
+        TypeError,
+        match=r"(?s)Expected f32\[\] .*got f32\[3\].*rule_shape.*"
+        r"function: .*my_fun at",
+    ):
         jax.jvp(_with_rule(rule_shape), (1.0,), (1.0,))
 
     def rule_dtype(p, t):
@@ -570,8 +582,11 @@ def test_rule_primal_output_checked_against_staged_function():
         return jnp.ones(3), jnp.ones(3)
 
     # grad(jit(f)): the function was traced (jit) before the rule runs, so it can be checked.
-    with pytest.raises(TypeError, match=r"(?s)rule_wrong_primal.*my_fun.*shapes/dtypes.*"
-                       r"f32\[3\].*f32\[\]"):
+    with pytest.raises(
+        TypeError,
+        match=r"(?s)rule_wrong_primal.*my_fun.*shapes/dtypes.*"
+        r"f32\[3\].*f32\[\]",
+    ):
         jax.grad(jax.jit(_with_rule(rule_wrong_primal)))(1.0)
 
 

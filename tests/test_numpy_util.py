@@ -39,8 +39,9 @@ def convert(x: Any, np_mod: Any) -> Any:
 def run(fn: Any, np_mod: Any, args: tuple, kwargs: dict) -> tuple[Any, BaseException | None]:
     f = getattr(np_mod, fn) if isinstance(fn, str) else fn(np_mod)
     try:
-        return f(*convert(list(args), np_mod), **{k: convert(v, np_mod)
-                                                  for k, v in kwargs.items()}), None
+        return f(
+            *convert(list(args), np_mod), **{k: convert(v, np_mod) for k, v in kwargs.items()}
+        ), None
     except Exception as e:  # noqa: BLE001
         return None, e
 
@@ -54,8 +55,9 @@ def tolerance(dt: np.dtype) -> float:
     return {2: 2e-3, 4: 5e-6, 8: 1e-12 if dt.kind == "f" else 5e-6, 16: 1e-12}[dt.itemsize]
 
 
-def assert_same(want: Any, got: Any, what: str, *, check_weak: bool = True,
-                rtol: float | None = None) -> None:
+def assert_same(
+    want: Any, got: Any, what: str, *, check_weak: bool = True, rtol: float | None = None
+) -> None:
     """`got` (jaxlite) has `want`'s (JAX's) shape, dtype, weak type and values."""
     ws, gs = _leaves(want), _leaves(got)
     assert len(ws) == len(gs), f"{what}: {len(ws)} results from JAX, {len(gs)} from jaxlite"
@@ -69,14 +71,20 @@ def assert_same(want: Any, got: Any, what: str, *, check_weak: bool = True,
         wn, gn = np.asarray(w), np.asarray(g)
         if wd.kind in "fc":
             tol = rtol if rtol is not None else tolerance(wd)
-            np.testing.assert_allclose(gn, wn, rtol=tol, atol=tol, equal_nan=True,
-                                       err_msg=what)
+            np.testing.assert_allclose(gn, wn, rtol=tol, atol=tol, equal_nan=True, err_msg=what)
         else:
             np.testing.assert_array_equal(gn, wn, err_msg=what)
 
 
-def check_vs_jax(jnp: Any, fn: Any, args: tuple, kwargs: dict | None = None, *,
-                 check_weak: bool = True, rtol: float | None = None) -> None:
+def check_vs_jax(
+    jnp: Any,
+    fn: Any,
+    args: tuple,
+    kwargs: dict | None = None,
+    *,
+    check_weak: bool = True,
+    rtol: float | None = None,
+) -> None:
     """Compares one call of `fn` (a jnp name, or `lambda np_mod: callable`) in both libraries."""
     kwargs = kwargs or {}
     with warnings.catch_warnings():
@@ -89,9 +97,13 @@ def check_vs_jax(jnp: Any, fn: Any, args: tuple, kwargs: dict | None = None, *,
             f"{what}: JAX {'raised ' + repr(werr) if werr else 'returned'}, jaxlite "
             f"{'raised ' + repr(gerr) if gerr else 'returned'}"
         )
-        ok = isinstance(gerr, type(werr)) or isinstance(werr, type(gerr)) or (
-            isinstance(werr, (TypeError, ValueError)) and isinstance(gerr, (TypeError,
-                                                                           ValueError))
+        ok = (
+            isinstance(gerr, type(werr))
+            or isinstance(werr, type(gerr))
+            or (
+                isinstance(werr, (TypeError, ValueError))
+                and isinstance(gerr, (TypeError, ValueError))
+            )
         )
         assert ok, f"{what}: JAX raised {werr!r}, jaxlite {gerr!r}"
         return

@@ -175,9 +175,13 @@ def check_jaxpr(jaxpr: Jaxpr) -> None:
 
 
 def _names():
-    for n in itertools.count(1):
-        for combo in itertools.product("abcdefghijklmnopqrstuvwxyz", repeat=n):
-            yield "".join(combo)
+    # JAX's names: the counter in base 26 with digits a..z (so z is followed by ba, bb, ...).
+    for n in itertools.count():
+        s = ""
+        while not s or n:
+            n, d = divmod(n, 26)
+            s = chr(97 + d) + s
+        yield s
 
 
 class _Namer:

@@ -43,7 +43,7 @@ def relu6(x: Any) -> Any:
     """`min(max(x, 0), 6.)`, with gradient 0 at 0 and 6."""
     (x,) = P.promote_args("relu6", x)
     x, six = P.promote_dtypes(x, 6.0)
-    zero = const_like(x, 0)
+    zero = ufuncs.inherit(x, 0)
     return where(lax.le(x, zero), zero, where(lax.ge(x, six), six, x))
 
 
@@ -91,8 +91,10 @@ def elu(x: Any, alpha: Any = 1.0) -> Any:
 def celu(x: Any, alpha: Any = 1.0) -> Any:
     """`max(x, 0) + alpha * min(exp(x / alpha) - 1, 0)`."""
     P.check_arraylike("celu", x)
-    return ufuncs.add(ufuncs.maximum(x, 0.0), ufuncs.multiply(
-        alpha, ufuncs.expm1(ufuncs.divide(ufuncs.minimum(x, 0.0), alpha))))
+    return ufuncs.add(
+        ufuncs.maximum(x, 0.0),
+        ufuncs.multiply(alpha, ufuncs.expm1(ufuncs.divide(ufuncs.minimum(x, 0.0), alpha))),
+    )
 
 
 def selu(x: Any) -> Any:
@@ -152,8 +154,14 @@ def glu(x: Any, axis: int = -1) -> Any:
     return ufuncs.multiply(a, sigmoid(b))
 
 
-def logsumexp(a: Any, axis: Any = None, b: Any = None, keepdims: bool = False,
-              return_sign: bool = False, where: Any = None) -> Any:
+def logsumexp(
+    a: Any,
+    axis: Any = None,
+    b: Any = None,
+    keepdims: bool = False,
+    return_sign: bool = False,
+    where: Any = None,
+) -> Any:
     """`log(sum(b * exp(a)))` over `axis`, stabilised by the (gradient-stopped) maximum.
 
     With `return_sign`, returns `(log|sum|, sign(sum))`; otherwise a negative sum gives NaN.
@@ -166,8 +174,9 @@ def logsumexp(a: Any, axis: Any = None, b: Any = None, keepdims: bool = False,
     axes = P.canonicalize_axes(axis, nd)
     amax = reductions.max(a, axis=axes, keepdims=True, where=where, initial=-np.inf)
     amax = _stop_gradient(where_fn(ufuncs.isfinite(amax), amax, const_like(amax, 0)))
-    exp_a = lax.exp(lax.sub(a, amax)) if shape(amax) == shape(a) else lax.exp(
-        ufuncs.subtract(a, amax))
+    exp_a = (
+        lax.exp(lax.sub(a, amax)) if shape(amax) == shape(a) else lax.exp(ufuncs.subtract(a, amax))
+    )
     if b is not None:
         exp_a = ufuncs.multiply(exp_a, b)
     sumexp = reductions.sum(exp_a, axis=axes, keepdims=keepdims, where=where)
@@ -218,8 +227,14 @@ def log_softmax(x: Any, axis: Any = -1, where: Any = None, initial: Any = None) 
     return result
 
 
-def standardize(x: Any, axis: Any = -1, mean: Any = None, variance: Any = None,
-                epsilon: Any = 1e-5, where: Any = None) -> Any:
+def standardize(
+    x: Any,
+    axis: Any = -1,
+    mean: Any = None,
+    variance: Any = None,
+    epsilon: Any = 1e-5,
+    where: Any = None,
+) -> Any:
     """`(x - mean) / sqrt(variance + epsilon)` with statistics over `axis` unless given."""
     x = _inexact("standardize", x)
     if mean is None:
@@ -229,8 +244,7 @@ def standardize(x: Any, axis: Any = -1, mean: Any = None, variance: Any = None,
             reductions.mean(ufuncs.square(x), axis=axis, keepdims=True, where=where),
             ufuncs.square(mean),
         )
-    return ufuncs.multiply(ufuncs.subtract(x, mean),
-                           _rsqrt(ufuncs.add(variance, epsilon)))
+    return ufuncs.multiply(ufuncs.subtract(x, mean), _rsqrt(ufuncs.add(variance, epsilon)))
 
 
 def _rsqrt(x: Any) -> Any:
@@ -264,8 +278,3 @@ def one_hot(x: Any, num_classes: int, *, dtype: Any = None, axis: int | tuple = 
     else:
         iota = lax.broadcast_in_dim(creation.arange(num_classes, dtype=cdt), out_shape, (ax,))
     return lax.convert_element_type(lax.eq(xb, iota), dt)
-
-
-__all__ = [n for n in dir() if not n.startswith("_") and n not in (
-    "annotations", "operator", "np", "Any", "P", "lax", "creation", "reductions", "ufuncs",
-    "dtype_of", "shape", "const_like", "where", "where_fn")]

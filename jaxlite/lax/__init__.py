@@ -6,15 +6,13 @@ from jaxlite._src.lax import reductions as _reductions
 from jaxlite._src.lax import shape as _shape
 from jaxlite._src.lax import special as _special
 from jaxlite._src.lax.ad_util import stop_gradient as stop_gradient
-from jaxlite._src.lax.control_flow import (
-    associative_scan as associative_scan,
-    cond as cond,
-    fori_loop as fori_loop,
-    map as map,
-    scan as scan,
-    switch as switch,
-    while_loop as while_loop,
-)
+from jaxlite._src.lax.control_flow import associative_scan as associative_scan
+from jaxlite._src.lax.control_flow import cond as cond
+from jaxlite._src.lax.control_flow import fori_loop as fori_loop
+from jaxlite._src.lax.control_flow import map as map
+from jaxlite._src.lax.control_flow import scan as scan
+from jaxlite._src.lax.control_flow import switch as switch
+from jaxlite._src.lax.control_flow import while_loop as while_loop
 
 try:
     from jaxlite._src.lax import slicing as _slicing

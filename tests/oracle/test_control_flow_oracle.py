@@ -88,8 +88,9 @@ def p_cond_weak_types(jax, jnp):
 @program()
 def p_cond_pytree_operands(jax, jnp):
     def f(p, d):
-        return jax.lax.cond(p, lambda d: {"a": d["b"], "b": d["a"]},
-                            lambda d: {"a": d["a"] * 2, "b": d["b"] + 1}, d)
+        return jax.lax.cond(
+            p, lambda d: {"a": d["b"], "b": d["a"]}, lambda d: {"a": d["a"] * 2, "b": d["b"] + 1}, d
+        )
 
     d = {"a": rand(2), "b": rand(2, seed=1)}
     return lambda d: (f(True, d), f(False, d)), (d,)
@@ -129,7 +130,7 @@ def p_cond_vmap_unbatched_pred(jax, jnp):
 
 @program()
 def p_cond_jit(jax, jnp):
-    f = jax.jit(lambda p, x: jax.lax.cond(p, lambda x: x ** 2, lambda x: -x, x))
+    f = jax.jit(lambda p, x: jax.lax.cond(p, lambda x: x**2, lambda x: -x, x))
     return lambda x: (f(True, x), f(False, x)), (rand(4),)
 
 
@@ -150,7 +151,9 @@ def p_switch_vmap_grad(jax, jnp):
     branches = [jnp.sin, jnp.cos, jnp.tanh]
     f = lambda i, x: jax.lax.switch(i, branches, x)
     return lambda i, x: (jax.vmap(f)(i, x), jax.vmap(jax.grad(f, argnums=1))(i, x)), (
-        np.array([0, 2, 1, 5], np.int32), rand(4))
+        np.array([0, 2, 1, 5], np.int32),
+        rand(4),
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -198,8 +201,9 @@ def p_while_vmap_batched_pred(jax, jnp):
 @program()
 def p_while_nested_vmap(jax, jnp):
     def f(x, n):
-        return jax.lax.while_loop(lambda c: c[0] < n, lambda c: (c[0] + 1, jnp.sin(c[1]) + 1),
-                                  (0, x))[1]
+        return jax.lax.while_loop(
+            lambda c: c[0] < n, lambda c: (c[0] + 1, jnp.sin(c[1]) + 1), (0, x)
+        )[1]
 
     return jax.vmap(jax.vmap(f, (0, None)), (None, 0)), (rand(3), np.array([1, 4], np.int32))
 
@@ -218,13 +222,17 @@ def p_fori_static(jax, jnp):
 @program(text=True)
 def p_fori_dynamic(jax, jnp):
     return lambda x, n: jax.lax.fori_loop(0, n, lambda i, c: c * 1.5 + i, x), (
-        np.float32(1.0), np.int32(3))
+        np.float32(1.0),
+        np.int32(3),
+    )
 
 
 @program()
 def p_fori_dynamic_jit(jax, jnp):
     return jax.jit(lambda x, n: jax.lax.fori_loop(0, n, lambda i, c: c * 1.5 + i, x)), (
-        np.float32(1.0), np.int32(3))
+        np.float32(1.0),
+        np.int32(3),
+    )
 
 
 @program()
@@ -236,9 +244,11 @@ def p_fori_grad_static(jax, jnp):
 @program()
 def p_fori_empty_and_int_carry(jax, jnp):
     def f():
-        return (jax.lax.fori_loop(5, 2, lambda i, c: c + i, 0),
-                jax.lax.fori_loop(0, 4, lambda i, c: c + i, 0),
-                jax.lax.fori_loop(np.int16(0), np.int16(3), lambda i, c: c + i, 0.0))
+        return (
+            jax.lax.fori_loop(5, 2, lambda i, c: c + i, 0),
+            jax.lax.fori_loop(0, 4, lambda i, c: c + i, 0),
+            jax.lax.fori_loop(np.int16(0), np.int16(3), lambda i, c: c + i, 0.0),
+        )
 
     return f, ()
 
@@ -256,7 +266,9 @@ def p_fori_linear_transpose(jax, jnp):
 @program(text=True)
 def p_scan_basic(jax, jnp):
     return lambda c, xs: jax.lax.scan(lambda c, x: (c * 0.5 + x, jnp.sin(c)), c, xs), (
-        np.float32(1.0), rand(5))
+        np.float32(1.0),
+        rand(5),
+    )
 
 
 @program()
@@ -276,8 +288,10 @@ def p_scan_reverse_pytree(jax, jnp):
         return {"s": c["s"] + x[0], "p": c["p"] * x[1]}, (c["s"], x[0] * x[1])
 
     init = {"s": np.float32(0.0), "p": np.float32(1.0)}
-    return lambda xs, ys: jax.lax.scan(body, init, (xs, ys), reverse=True), (rand(4),
-                                                                            rand(4, seed=1))
+    return lambda xs, ys: jax.lax.scan(body, init, (xs, ys), reverse=True), (
+        rand(4),
+        rand(4, seed=1),
+    )
 
 
 @program()
@@ -303,7 +317,7 @@ def p_scan_grad(jax, jnp):
 def p_scan_grad_matrix(jax, jnp):
     def loss(W, xs):
         c, _ = jax.lax.scan(lambda c, x: (jnp.tanh(W @ c + x), None), jnp.zeros(3), xs)
-        return jnp.sum(c ** 2)
+        return jnp.sum(c**2)
 
     return jax.grad(loss), (rand(3, 3), rand(5, 3, seed=1))
 
@@ -364,8 +378,11 @@ def p_map_basic(jax, jnp):
 @program()
 def p_map_batch_size(jax, jnp):
     f = lambda x: {"a": x * 2, "b": jnp.sum(x)}
-    return lambda xs: (jax.lax.map(f, xs, batch_size=2), jax.lax.map(f, xs, batch_size=0),
-                       jax.lax.map(f, xs, batch_size=4)), (rand(5, 2),)
+    return lambda xs: (
+        jax.lax.map(f, xs, batch_size=2),
+        jax.lax.map(f, xs, batch_size=0),
+        jax.lax.map(f, xs, batch_size=4),
+    ), (rand(5, 2),)
 
 
 @program(text=True)
@@ -376,10 +393,12 @@ def p_associative_scan(jax, jnp):
 @program()
 def p_associative_scan_variants(jax, jnp):
     def f(x, b):
-        return (jax.lax.associative_scan(jnp.multiply, x, reverse=True),
-                jax.lax.associative_scan(jnp.add, x.reshape(2, 3), axis=1),
-                jax.lax.associative_scan(jnp.logical_or, b),
-                jax.lax.associative_scan(lambda a, b: (a[0] + b[0], a[1] * b[1]), (x, x)))
+        return (
+            jax.lax.associative_scan(jnp.multiply, x, reverse=True),
+            jax.lax.associative_scan(jnp.add, x.reshape(2, 3), axis=1),
+            jax.lax.associative_scan(jnp.logical_or, b),
+            jax.lax.associative_scan(lambda a, b: (a[0] + b[0], a[1] * b[1]), (x, x)),
+        )
 
     return f, (rand(6), np.array([False, False, True, False]))
 
@@ -405,8 +424,7 @@ def p_scan_custom_jvp_body(jax, jnp):
         return softplus(p[0]), t[0] * jax.nn.sigmoid(p[0])
 
     f = lambda x: jax.lax.scan(lambda c, xi: (softplus(c * xi), c), 0.5, x)[0]
-    return lambda x: (f(x), jax.grad(f)(x), jax.vmap(jax.grad(f))(jnp.stack([x, -x]))), (
-        rand(3),)
+    return lambda x: (f(x), jax.grad(f)(x), jax.vmap(jax.grad(f))(jnp.stack([x, -x]))), (rand(3),)
 
 
 @program()
@@ -437,7 +455,7 @@ def p_nested_text(jax, jnp):
     def f(c, xs, w):
         def body(c, x):
             d = jax.lax.cond(x > 0, lambda c: c + x * w, lambda c: c * x, c)
-            return jax.lax.while_loop(lambda d: d < 10.0, lambda d: d * 2.0 + w, d), c
+            return jax.lax.while_loop(lambda d: jnp.abs(d) < 10.0, lambda d: d * 2.0 + w, d), c
 
         return jax.lax.scan(body, c, xs, reverse=True)
 
@@ -447,7 +465,7 @@ def p_nested_text(jax, jnp):
 @program(text=True)
 def p_switch_closures_text(jax, jnp):
     def f(i, x, y):
-        return jax.lax.switch(i, [lambda: x * y, lambda: jnp.sin(y) + x, lambda: x], )
+        return jax.lax.switch(i, [lambda: x * y, lambda: jnp.sin(y) + x, lambda: y])
 
     return f, (np.int32(2), np.float32(1.0), rand(2))
 
@@ -462,7 +480,8 @@ def p_nested_scan_cond_fori(jax, jnp):
         return jax.lax.scan(outer, 0.3, x)
 
     return lambda x: (f(x), jax.grad(lambda x: f(x)[0])(x), jax.vmap(f)(jnp.stack([x, -x]))), (
-        rand(4),)
+        rand(4),
+    )
 
 
 @program()
@@ -487,8 +506,9 @@ def p_fixed_point_implicit(jax, jnp):
 
     fixed_point.defvjp(fwd, bwd)
     sqrt = lambda a: fixed_point(lambda a, x: 0.5 * (x + a / x), a, a)
-    return lambda a: (sqrt(a), jax.grad(sqrt)(a), jax.jit(jax.vmap(sqrt))(jnp.array([1.0, 4.0]))
-                      ), (np.float32(2.0),)
+    return lambda a: (sqrt(a), jax.grad(sqrt)(a), jax.jit(jax.vmap(sqrt))(jnp.array([1.0, 4.0]))), (
+        np.float32(2.0),
+    )
 
 
 @program(x64=True)
@@ -536,7 +556,8 @@ def _compare(ref, got):
     r_leaves, r_tree = jax.tree_util.tree_flatten(ref)
     g_leaves, g_tree = jaxlite.tree_util.tree_flatten(got)
     assert str(g_tree).replace("CustomNode", "") == str(r_tree).replace("CustomNode", "") or (
-        g_tree.num_leaves == r_tree.num_leaves), f"structure {g_tree} != {r_tree}"
+        g_tree.num_leaves == r_tree.num_leaves
+    ), f"structure {g_tree} != {r_tree}"
     assert len(g_leaves) == len(r_leaves)
     for i, (r, g) in enumerate(zip(r_leaves, g_leaves)):
         ra, ga = np.asarray(r), np.asarray(g)
@@ -544,11 +565,11 @@ def _compare(ref, got):
         assert ga.shape == ra.shape, f"{where}: shape {ga.shape} != {ra.shape}"
         assert ga.dtype == ra.dtype, f"{where}: dtype {ga.dtype} != {ra.dtype}"
         assert bool(getattr(g, "weak_type", False)) == bool(getattr(r, "weak_type", False)), (
-            f"{where}: weak_type differs")
+            f"{where}: weak_type differs"
+        )
         if ra.dtype.kind in "fc":
             tol = 1e-10 if ra.dtype == np.float64 else 2e-5
-            np.testing.assert_allclose(ga, ra, rtol=tol, atol=tol, equal_nan=True,
-                                       err_msg=where)
+            np.testing.assert_allclose(ga, ra, rtol=tol, atol=tol, equal_nan=True, err_msg=where)
         else:
             np.testing.assert_array_equal(ga, ra, err_msg=where)
 

@@ -15,11 +15,14 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import inspect
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from jaxlite._src import core, dtypes
 from jaxlite._src.core import ShapedArray, Tracer, get_aval, set_current_trace
@@ -29,7 +32,6 @@ from jaxlite._src.interpreters import partial_eval as pe
 from jaxlite._src.tree_util import (
     PyTreeDef,
     keystr,
-    tree_flatten,
     tree_flatten_with_path,
     tree_map,
     tree_unflatten,
@@ -48,7 +50,9 @@ class SymbolicZero:
 
     __slots__ = ("aval",)
 
-    def __init__(self, aval: ShapedArray):
+    def __init__(self, aval: Any):
+        if not isinstance(aval, ShapedArray):  # e.g. a ShapeDtypeStruct
+            aval = ShapedArray(aval.shape, aval.dtype, getattr(aval, "weak_type", False))
         self.aval = aval
 
     shape = property(lambda self: self.aval.shape)
@@ -64,6 +68,12 @@ class SymbolicZero:
     def instantiate(self) -> Any:
         """The zero array this symbolic zero stands for."""
         return ad.zeros_like_aval(self.aval)
+
+    def __getattr__(self, name: str) -> Any:
+        # Other attributes come from the abstract value (`str_short`, `update`, ...), as in JAX.
+        if name == "aval":
+            raise AttributeError(name)
+        return getattr(self.aval, name)
 
     def __repr__(self):
         return "SymbolicZero"
@@ -129,17 +139,48 @@ class CustomVJPException(UnexpectedTracerError):
 # Arguments
 
 
+_SIGNATURES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _signature(fun: Callable) -> tuple:
+    """`(signature or None, positional parameter names, has *args)`, cached per function."""
+    try:
+        return _SIGNATURES[fun]
+    except (KeyError, TypeError):
+        pass
+    sig = None
+    if not isinstance(fun, functools.partial):  # as JAX: a partial's signature is opaque
+        try:
+            sig = inspect.signature(fun)
+        except (TypeError, ValueError):
+            sig = None
+    names: list[str] = []
+    var = sig is None
+    for p in sig.parameters.values() if sig is not None else ():
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            names.append(p.name)
+        elif p.kind is p.VAR_POSITIONAL:
+            var = True
+    info = (sig, tuple(names), var)
+    try:
+        _SIGNATURES[fun] = info
+    except TypeError:
+        pass
+    return info
+
+
 def resolve_kwargs(fun: Callable, args: tuple, kwargs: dict, kind: str) -> tuple:
     """Positional arguments for `fun(*args, **kwargs)`, defaults applied (inspect.signature)."""
-    try:
-        sig = inspect.signature(fun)
-    except (TypeError, ValueError):
+    sig, names, var = _signature(fun)
+    if not kwargs and (len(args) == len(names) or (var and len(args) >= len(names))):
+        return tuple(args)  # nothing to resolve (the common case)
+    if sig is None:
         if kwargs:
             raise TypeError(
                 f"The input arguments to the {kind}-decorated function {fun_name(fun)} could "
                 "not be resolved to positional-only arguments: its signature is not available, "
-                f"so keyword arguments {sorted(kwargs)} cannot be mapped to positions."
-            ) from None
+                f"so keyword arguments {', '.join(kwargs)} cannot be mapped to positions."
+            )
         return tuple(args)
     try:
         bound = sig.bind(*args, **kwargs)
@@ -162,17 +203,12 @@ def resolve_kwargs(fun: Callable, args: tuple, kwargs: dict, kind: str) -> tuple
 
 def arg_names(fun: Callable, n: int) -> list[str | None]:
     """Parameter names of the first `n` positional arguments of `fun` (None where unknown)."""
-    try:
-        params = list(inspect.signature(fun).parameters.values())
-    except (TypeError, ValueError):
-        return [None] * n
-    names: list[str | None] = []
-    for p in params:
-        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
-            names.append(p.name)
-        elif p.kind is p.VAR_POSITIONAL:
-            names.extend(f"{p.name}[{i}]" for i in range(n - len(names)))
-    return (names + [None] * n)[:n]
+    sig, names, var = _signature(fun)
+    out: list[str | None] = list(names)
+    if var and sig is not None:
+        star = next(p.name for p in sig.parameters.values() if p.kind is p.VAR_POSITIONAL)
+        out.extend(f"{star}[{i}]" for i in range(n - len(out)))
+    return (out + [None] * n)[:n]
 
 
 def split_nondiff(args: tuple, nondiff_argnums: Sequence[int]) -> tuple[list, list, Callable]:
@@ -194,12 +230,6 @@ def split_nondiff(args: tuple, nondiff_argnums: Sequence[int]) -> tuple[list, li
     return static, dyn, merge
 
 
-def is_array_like(x: Any) -> bool:
-    return isinstance(x, (core.Array, Tracer)) or (
-        hasattr(x, "dtype") and hasattr(x, "shape") and not isinstance(x, SymbolicZero)
-    )
-
-
 # ----------------------------------------------------------------------------------------------
 # Zeros and tangent types
 
@@ -208,15 +238,6 @@ def to_user_tangent(t: Any, symbolic_zeros: bool) -> Any:
     """An internal tangent as a rule sees it: Zero becomes SymbolicZero or a zero array."""
     if type(t) is ad.Zero:
         return SymbolicZero(t.aval) if symbolic_zeros else ad.zeros_like_aval(t.aval)
-    return t
-
-
-def from_user_tangent(t: Any, aval: ShapedArray) -> Any:
-    """A rule's output tangent as the interpreters see it: None/SymbolicZero become Zero."""
-    if t is None:
-        return ad.Zero(aval)
-    if type(t) is SymbolicZero:
-        return ad.Zero(t.aval)
     return t
 
 
@@ -258,11 +279,21 @@ def leaf_paths(tree: PyTreeDef) -> list[str]:
     return [keystr(p) for p, _ in tree_flatten_with_path(dummy)[0]]
 
 
-def cast_weak(x: Any, want: ShapedArray) -> Any:
-    """A weakly typed value (a Python scalar) converted to `want.dtype`; anything else as is."""
+def cast_weak(x: Any, want: ShapedArray, wrap_scalars: bool = False) -> Any:
+    """A weakly typed value (a Python scalar) converted to `want.dtype`; anything else as is.
+    With `wrap_scalars`, Python scalars always become arrays of `want`'s type."""
     a = get_aval(x)
-    if a.dtype != want.dtype and a.weak_type and dtypes.is_inexact(want.dtype) and (
-        a.dtype.kind in "biuf" or want.dtype.kind == "c"
+    if (
+        wrap_scalars
+        and type(x) in (bool, int, float, complex)
+        and (a.dtype == want.dtype or dtypes.is_inexact(want.dtype))
+    ):
+        return core._wrap(np.asarray(x, want.dtype), want.weak_type)
+    if (
+        a.dtype != want.dtype
+        and a.weak_type
+        and dtypes.is_inexact(want.dtype)
+        and (a.dtype.kind in "biuf" or want.dtype.kind == "c")
     ):
         from jaxlite._src.lax.elementwise import convert_element_type  # noqa: PLC0415
 
@@ -276,24 +307,28 @@ def cast_weak(x: Any, want: ShapedArray) -> Any:
 
 def _closure_error(kind: str, fun: Any) -> Exception:
     if kind == "custom_vjp":
-        return CustomVJPException(message(
-            "Detected differentiation of a custom_vjp function with respect to a closed-over "
-            "value. That isn't supported because the custom VJP rule only specifies how to "
-            "differentiate the custom_vjp function with respect to explicit input parameters.",
+        return CustomVJPException(
+            message(
+                "Detected differentiation of a custom_vjp function with respect to a closed-over "
+                "value. That isn't supported because the custom VJP rule only specifies how to "
+                "differentiate the custom_vjp function with respect to explicit input parameters.",
+                fun=fun,
+                fix="Pass the closed-over value into the custom_vjp function as an argument and "
+                "adapt fwd and bwd, or hoist closed-over values with "
+                "`fun, consts = jaxlite.closure_convert(fun, *example_args)` and pass `consts` as "
+                "explicit arguments.",
+            )
+        )
+    return UnexpectedTracerError(
+        message(
+            "Detected differentiation of a custom_jvp function with respect to a closed-over "
+            "value (a tracer of the differentiation in progress). The custom JVP rule only "
+            "specifies how to differentiate the function with respect to its explicit arguments.",
             fun=fun,
-            fix="Pass the closed-over value into the custom_vjp function as an argument and "
-            "adapt fwd and bwd, or hoist closed-over values with "
-            "`fun, consts = jaxlite.closure_convert(fun, *example_args)` and pass `consts` as "
-            "explicit arguments.",
-        ))
-    return UnexpectedTracerError(message(
-        "Detected differentiation of a custom_jvp function with respect to a closed-over "
-        "value (a tracer of the differentiation in progress). The custom JVP rule only "
-        "specifies how to differentiate the function with respect to its explicit arguments.",
-        fun=fun,
-        fix="Pass the closed-over value as an argument of the custom_jvp function (and handle "
-        "its tangent in the rule), or hoist it with jaxlite.closure_convert.",
-    ))
+            fix="Pass the closed-over value as an argument of the custom_jvp function (and handle "
+            "its tangent in the rule), or hoist it with jaxlite.closure_convert.",
+        )
+    )
 
 
 class _Guard(core.Trace):
@@ -325,15 +360,24 @@ class _Guard(core.Trace):
         self._check(args)
         with set_current_trace(self.parent):
             return self.parent.process_custom_jvp_call(
-                prim, self.wrap(fun), self.wrap(jvp), args, symbolic_zeros=symbolic_zeros)
+                prim, self.wrap(fun), self.wrap(jvp), args, symbolic_zeros=symbolic_zeros
+            )
 
     def process_custom_vjp_call(self, prim, fun, fwd, bwd, args, *, out_trees, symbolic_zeros):
         self._check(args)
-        extras = out_trees.replace(jvp=self.wrap(out_trees.jvp)) if out_trees else out_trees
+        extras = out_trees
+        if extras is not None and extras.jvp is not None:
+            extras = extras.replace(jvp=self.wrap(extras.jvp))
         with set_current_trace(self.parent):
             return self.parent.process_custom_vjp_call(
-                prim, self.wrap(fun), self.wrap(fwd), bwd, args, out_trees=extras,
-                symbolic_zeros=symbolic_zeros)
+                prim,
+                self.wrap(fun),
+                self.wrap(fwd),
+                bwd,
+                args,
+                out_trees=extras,
+                symbolic_zeros=symbolic_zeros,
+            )
 
 
 def guarded(fn: Callable, owner: weakref.ref, kind: str, fun: Any) -> Callable:
@@ -376,13 +420,18 @@ def adopted_by(trace: batching.BatchTrace) -> frozenset:
     return getattr(trace, "adopted", frozenset()) | {trace}
 
 
-def run_batched(trace: batching.BatchTrace, fn: Callable, args: Sequence[Any],
-                dims: Sequence[int | None]) -> tuple[list, list]:
+def run_batched(
+    trace: batching.BatchTrace, fn: Callable, args: Sequence[Any], dims: Sequence[int | None]
+) -> tuple[list, list]:
     """Runs `fn(*args)` (values batched at `dims`) under a batch trace over the current trace
     that adopts `trace`'s tracers. Returns the output values and their batch dims."""
-    sub = _AdoptingBatchTrace(core.current_trace(), trace.axis_size, trace.axis_name,
-                              adopted_by(trace))
-    ins = [sub.maybe_tracer(a, d) for a, d in zip(args, dims, strict=True)]
+    sub = _AdoptingBatchTrace(
+        core.current_trace(), trace.axis_size, trace.axis_name, adopted_by(trace)
+    )
+    ins = [
+        unbatched_zero(a, d) if type(a) is ad.Zero else sub.maybe_tracer(a, d)
+        for a, d in zip(args, dims, strict=True)
+    ]
     with set_current_trace(sub):
         outs = fn(*ins)
     vals, out_dims = [], []
@@ -435,12 +484,14 @@ class DimStore:
             return self.out
         for i, (d, s) in enumerate(zip(dims, self.out, strict=True)):
             if d is not None and s is None:
-                raise ValueError(message(
-                    f"Under vmap, the {what} of a {kind} function produced a batched value for "
-                    f"output {i} where the function itself produced an unbatched one; the rule "
-                    "must depend on the same batched values as the function.",
-                    fun=fun,
-                ))
+                raise ValueError(
+                    message(
+                        f"Under vmap, the {what} of a {kind} function produced a batched value for "
+                        f"output {i} where the function itself produced an unbatched one; the rule "
+                        "must depend on the same batched values as the function.",
+                        fun=fun,
+                    )
+                )
         return self.out
 
 
@@ -461,7 +512,3 @@ def trace_call(fun: Callable, args: Sequence[Any], name: str):
 
 def perturbed_const_error(kind: str, fun: Any) -> Exception:
     return _closure_error(kind, fun)
-
-
-def flatten_args(args: Sequence[Any]) -> tuple[list, PyTreeDef]:
-    return tree_flatten(tuple(args))

@@ -17,6 +17,8 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
+
 from jaxlite._src import core, dtypes
 from jaxlite._src.core import set_current_trace
 from jaxlite._src.custom_derivatives import common as C
@@ -50,8 +52,9 @@ def pp_call_params(params: dict) -> dict:
 # Batching a JVP rule (shared with custom_vjp's forward-mode rule)
 
 
-def batch_jvp_rule(trace, jvp: Callable, dims: Sequence[int | None], store: C.DimStore,
-                   kind: str, fun: Any) -> Callable:
+def batch_jvp_rule(
+    trace, jvp: Callable, dims: Sequence[int | None], store: C.DimStore, kind: str, fun: Any
+) -> Callable:
     """`jvp` run per example under `trace`'s batching; outputs batched like the function's."""
     size = trace.axis_size
     any_in = any(d is not None for d in dims)
@@ -66,17 +69,22 @@ def batch_jvp_rule(trace, jvp: Callable, dims: Sequence[int | None], store: C.Di
         args = [*primals, *tangents]
         outs, odims = C.run_batched(trace, flat, args, [*dims, *dims])
         k = len(outs) // 2
-        merged = [None if a is None and b is None and not any_in else 0
-                  for a, b in zip(odims[:k], odims[k:], strict=True)]
+        merged = [
+            None if a is None and b is None and not any_in else 0
+            for a, b in zip(odims[:k], odims[k:], strict=True)
+        ]
         target = store.settle(merged, "JVP rule", kind, fun)
-        return (C.align(outs[:k], odims[:k], target, size),
-                C.align(outs[k:], odims[k:], target, size))
+        return (
+            C.align(outs[:k], odims[:k], target, size),
+            C.align(outs[k:], odims[k:], target, size),
+        )
 
     return named(jvp_b, jvp)
 
 
-def batch_fun(trace, fun: Callable, dims: Sequence[int | None], store: C.DimStore,
-              kind: str) -> Callable:
+def batch_fun(
+    trace, fun: Callable, dims: Sequence[int | None], store: C.DimStore, kind: str
+) -> Callable:
     size = trace.axis_size
     any_in = any(d is not None for d in dims)
 
@@ -96,10 +104,12 @@ class CustomJVPCallPrimitive(core.Primitive):
     def __init__(self):
         super().__init__("custom_jvp_call", multiple_results=True)
 
-    def bind_fun(self, fun: Callable, jvp: Callable, args: Sequence[Any], *,
-                 symbolic_zeros: bool) -> list:
+    def bind_fun(
+        self, fun: Callable, jvp: Callable, args: Sequence[Any], *, symbolic_zeros: bool
+    ) -> list:
         return core.current_trace().process_custom_jvp_call(
-            self, fun, jvp, list(args), symbolic_zeros=symbolic_zeros)
+            self, fun, jvp, list(args), symbolic_zeros=symbolic_zeros
+        )
 
     def bind(self, *args, call_jaxpr, jvp, num_consts, symbolic_zeros, name):  # from a jaxpr
         fun = jaxpr_as_fun(call_jaxpr)
@@ -114,10 +124,20 @@ class CustomJVPCallPrimitive(core.Primitive):
             tangents.append(t)
         if all(t is None or type(t) is ad.Zero for t in tangents):
             # No perturbed input: only the function runs (as in JAX).
-            return C.run_guarded(trace, "custom_jvp", fun, self.bind_fun, fun, jvp, primals,
-                                 symbolic_zeros=symbolic_zeros)
-        tangents = [ad.Zero.from_primal_value(p) if t is None else t
-                    for p, t in zip(primals, tangents, strict=True)]
+            return C.run_guarded(
+                trace,
+                "custom_jvp",
+                fun,
+                self.bind_fun,
+                fun,
+                jvp,
+                primals,
+                symbolic_zeros=symbolic_zeros,
+            )
+        tangents = [
+            ad.Zero.from_primal_value(p) if t is None else t
+            for p, t in zip(primals, tangents, strict=True)
+        ]
         outs, touts = C.run_guarded(trace, "custom_jvp", fun, jvp, primals, tangents)
         return [trace.maybe_tracer(p, t) for p, t in zip(outs, touts, strict=True)]
 
@@ -147,8 +167,13 @@ class CustomJVPCallPrimitive(core.Primitive):
                 raise C.perturbed_const_error("custom_jvp", fun)
             return jvp(primals[nc:], tangents[nc:])
 
-        params = dict(name=getattr(fun, "__name__", "fun"), call_jaxpr=ClosedJaxpr(jaxpr, []),
-                      jvp=named(jvp_c, jvp), num_consts=nc, symbolic_zeros=symbolic_zeros)
+        params = dict(
+            name=getattr(fun, "__name__", "fun"),
+            call_jaxpr=ClosedJaxpr(jaxpr, []),
+            jvp=named(jvp_c, jvp),
+            num_consts=nc,
+            symbolic_zeros=symbolic_zeros,
+        )
         return trace.stage(self, [*consts, *args], params)
 
 
@@ -173,23 +198,35 @@ class _Store:
         self.res_tree = None
 
 
+_ARRAY_TYPES = (core.Array, core.Tracer, np.ndarray, np.generic, bool, int, float, complex)
+
+
 def check_leaves(leaves: Sequence[Any], tree, kind: str, fun: Any, what: str) -> None:
     """Rejects leaves that are not arrays (with the pytree path of the first one)."""
-    for path, x in zip(C.leaf_paths(tree), leaves, strict=True):
+    for i, x in enumerate(leaves):
+        if isinstance(x, _ARRAY_TYPES):
+            continue
         try:
             core.get_aval(x)
         except TypeError:
-            raise TypeError(message(
-                f"{kind} function arguments and outputs must be arrays, but {what}{path} is "
-                f"{type(x).__name__} {x!r:.60}.",
-                fun=fun, path=f"{what}{path}",
-                fix="Pass non-array arguments (functions, strings, ...) through "
-                "nondiff_argnums." if what == "args" else None,
-            )) from None
+            path = C.leaf_paths(tree)[i]
+            raise TypeError(
+                message(
+                    f"{kind} function arguments and outputs must be arrays, but {what}{path} is "
+                    f"{type(x).__name__} {x!r:.60}.",
+                    fun=fun,
+                    path=f"{what}{path}",
+                    fix="Pass non-array arguments (functions, strings, ...) through "
+                    "nondiff_argnums."
+                    if what == "args"
+                    else None,
+                )
+            ) from None
 
 
-def flatten_fun_output(fun: Callable, merge: Callable, in_tree, store: _Store,
-                       kind: str) -> Callable:
+def flatten_fun_output(
+    fun: Callable, merge: Callable, in_tree, store: _Store, kind: str
+) -> Callable:
     def flat_fun(*xs):
         out = fun(*merge(tree_unflatten(in_tree, xs)))
         leaves, tree = tree_flatten(out)
@@ -201,58 +238,79 @@ def flatten_fun_output(fun: Callable, merge: Callable, in_tree, store: _Store,
     return named(flat_fun, fun)
 
 
-def check_primal_out(store: _Store, tree, leaves, head: str, fun: Any) -> None:
+def check_primal_out(store: _Store, tree, leaves, head: Callable[[], str], fun: Any) -> None:
     """A rule's primal output against the function's, when the function has already run
     (under staging; JAX does not run the function only to check this)."""
     if store.fun_out is None:
         return
     fun_tree, fun_avals = store.fun_out
     if fun_tree != tree:
-        raise TypeError(message(
-            f"{head} must produce a primal output with the same container (pytree) structure "
-            f"as the output of the function {fun_name(fun)}, but it produced "
-            f"{C.type_tree(tree, leaves)} where the function gives "
-            f"{C.type_tree(fun_tree, fun_avals)}.",
-            fun=fun, expected=C.type_tree(fun_tree, fun_avals), got=C.type_tree(tree, leaves),
-        ))
-    for path, a, x in zip(C.leaf_paths(tree), fun_avals, leaves, strict=True):
+        head = head()
+        raise TypeError(
+            message(
+                f"{head} must produce a primal output with the same container (pytree) structure "
+                f"as the output of the function {fun_name(fun)}, but it produced "
+                f"{C.type_tree(tree, leaves)} where the function gives "
+                f"{C.type_tree(fun_tree, fun_avals)}.",
+                fun=fun,
+                expected=C.type_tree(fun_tree, fun_avals),
+                got=C.type_tree(tree, leaves),
+            )
+        )
+    for k, (a, x) in enumerate(zip(fun_avals, leaves, strict=True)):
         b = core.get_aval(x)
         if not C.same_type(a, b):
-            raise TypeError(message(
-                f"{head} must produce a primal output with the shapes/dtypes of the output of "
-                f"the function {fun_name(fun)}, but at output{path} it produced "
-                f"{b.str_short()} where the function gives {a.str_short()}.",
-                fun=fun, path=f"output{path}", expected=a.str_short(), got=b.str_short(),
-            ))
+            path = C.leaf_paths(tree)[k]
+            raise TypeError(
+                message(
+                    f"{head()} must produce a primal output with the shapes/dtypes of the output "
+                    "of "
+                    f"the function {fun_name(fun)}, but at output{path} it produced "
+                    f"{b.str_short()} where the function gives {a.str_short()}.",
+                    fun=fun,
+                    path=f"output{path}",
+                    expected=a.str_short(),
+                    got=b.str_short(),
+                )
+            )
 
 
 def check_tangents_out(p_leaves, t_leaves, tree, rule: Any, fun: Any, kind: str) -> list:
     """Rule tangents against the primal outputs' tangent types; returns internal tangents."""
     out = []
-    for path, p, t in zip(C.leaf_paths(tree), p_leaves, t_leaves, strict=True):
+    for k, (p, t) in enumerate(zip(p_leaves, t_leaves, strict=True)):
         want = C.tangent_aval(p).strip_weak_type()
+        path = _LazyPath(tree, k)
         if t is None or type(t) is C.SymbolicZero:
             got = want if t is None else t.aval
         else:
             try:
                 got = core.get_aval(t)
             except TypeError:
-                raise TypeError(message(
-                    f"Custom JVP rule {fun_name(rule)} for function {fun_name(fun)} produced a "
-                    f"tangent that is not an array: {type(t).__name__}.",
-                    fun=fun, path=f"tangent_out{path}", expected=want.str_short(),
-                )) from None
+                raise TypeError(
+                    message(
+                        f"Custom JVP rule {fun_name(rule)} for function {fun_name(fun)} produced a "
+                        f"tangent that is not an array: {type(t).__name__}.",
+                        fun=fun,
+                        path=f"tangent_out{path}",
+                        expected=want.str_short(),
+                    )
+                ) from None
             t = C.cast_weak(t, want)
             got = core.get_aval(t)
         if not C.same_type(want, got):
-            raise TypeError(message(
-                "Custom JVP rule must produce primal and tangent outputs with corresponding "
-                f"shapes and dtypes. Expected {want.str_short()} (tangent type of "
-                f"{core.get_aval(p).str_short()}) but got {got.str_short()} at "
-                f"tangent_out{path} (JVP rule {fun_name(rule)}).",
-                fun=fun, path=f"tangent_out{path}", expected=want.str_short(),
-                got=got.str_short(),
-            ))
+            raise TypeError(
+                message(
+                    "Custom JVP rule must produce primal and tangent outputs with corresponding "
+                    f"shapes and dtypes. Expected {want.str_short()} (tangent type of "
+                    f"{core.get_aval(p).str_short()}) but got {got.str_short()} at "
+                    f"tangent_out{path} (JVP rule {fun_name(rule)}).",
+                    fun=fun,
+                    path=f"tangent_out{path}",
+                    expected=want.str_short(),
+                    got=got.str_short(),
+                )
+            )
         if want.dtype == dtypes.float0 or type(t) is C.SymbolicZero or t is None:
             out.append(ad.Zero(want))
         else:
@@ -260,8 +318,30 @@ def check_tangents_out(p_leaves, t_leaves, tree, rule: Any, fun: Any, kind: str)
     return out
 
 
-def wrap_user_jvp(rule: Callable, fun: Any, static: Sequence[Any], in_tree, store: _Store,
-                  symbolic_zeros: bool, kind: str = "custom_jvp") -> Callable:
+class _LazyPath:
+    """The `keystr` path of leaf `k`, computed only when formatted (for error messages)."""
+
+    __slots__ = ("tree", "k")
+
+    def __init__(self, tree, k: int):
+        self.tree = tree
+        self.k = k
+
+    def __str__(self):
+        return C.leaf_paths(self.tree)[self.k]
+
+    __format__ = lambda self, spec: format(str(self), spec)  # noqa: E731
+
+
+def wrap_user_jvp(
+    rule: Callable,
+    fun: Any,
+    static: Sequence[Any],
+    in_tree,
+    store: _Store,
+    symbolic_zeros: bool,
+    kind: str = "custom_jvp",
+) -> Callable:
     """The flat JVP rule around a user rule `rule(*static, primals, tangents)`."""
 
     def flat_jvp(primals, tangents):
@@ -270,25 +350,38 @@ def wrap_user_jvp(rule: Callable, fun: Any, static: Sequence[Any], in_tree, stor
         py_t = tree_unflatten(in_tree, ts)
         res = rule(*static, tuple(py_p), tuple(py_t))
         if not (isinstance(res, (tuple, list)) and len(res) == 2):
-            raise TypeError(message(
-                f"Custom JVP rule {fun_name(rule)} for function {fun_name(fun)} must produce a "
-                "pair (list or tuple of length two) representing primal and tangent outputs, "
-                f"but got {type(res).__name__} {res!r:.80}.",
-                fun=fun, expected="(primal_out, tangent_out)", got=type(res).__name__,
-            ))
+            raise TypeError(
+                message(
+                    f"Custom JVP rule {fun_name(rule)} for function {fun_name(fun)} must produce a "
+                    "pair (list or tuple of length two) representing primal and tangent outputs, "
+                    f"but got {type(res).__name__} {res!r:.80}.",
+                    fun=fun,
+                    expected="(primal_out, tangent_out)",
+                    got=type(res).__name__,
+                )
+            )
         p_out, t_out = res
         p_leaves, p_tree = tree_flatten(p_out)
         t_leaves, t_tree = tree_flatten(t_out)
         if p_tree != t_tree:
-            raise TypeError(message(
-                f"Custom JVP rule {fun_name(rule)} for function {fun_name(fun)} must produce "
-                "primal and tangent outputs with equal container (pytree) structures, but got "
-                f"{p_tree} and {t_tree} respectively.",
-                fun=fun, expected=str(p_tree), got=str(t_tree),
-            ))
+            raise TypeError(
+                message(
+                    f"Custom JVP rule {fun_name(rule)} for function {fun_name(fun)} must produce "
+                    "primal and tangent outputs with equal container (pytree) structures, but got "
+                    f"{p_tree} and {t_tree} respectively.",
+                    fun=fun,
+                    expected=str(p_tree),
+                    got=str(t_tree),
+                )
+            )
         check_leaves(p_leaves, p_tree, kind, rule, "primal_out")
-        check_primal_out(store, p_tree, p_leaves,
-                         f"Custom JVP rule {fun_name(rule)} for function {fun_name(fun)}", fun)
+        check_primal_out(
+            store,
+            p_tree,
+            p_leaves,
+            lambda: f"Custom JVP rule {fun_name(rule)} for function {fun_name(fun)}",
+            fun,
+        )
         store.out_tree = p_tree
         return p_leaves, check_tangents_out(p_leaves, t_leaves, p_tree, rule, fun, kind)
 
@@ -348,12 +441,17 @@ class custom_jvp:
 
         def jvp(primals, tangents):
             if len(jvps) != len(primals):
-                raise ValueError(message(
-                    f"custom_jvp.defjvps for {fun_name(fun)} was given {len(jvps)} rule(s), but "
-                    f"the function was called with {len(primals)} argument(s): give one rule "
-                    "(or None) per positional argument.",
-                    fun=fun, expected=f"{len(primals)} rules", got=f"{len(jvps)} rules",
-                ))
+                raise ValueError(
+                    message(
+                        f"custom_jvp.defjvps for {fun_name(fun)} was given {len(jvps)} rule(s), "
+                        "but "
+                        f"the function was called with {len(primals)} argument(s): give one rule "
+                        "(or None) per positional argument.",
+                        fun=fun,
+                        expected=f"{len(primals)} rules",
+                        got=f"{len(jvps)} rules",
+                    )
+                )
             primal_out = self(*primals)
             total = None
             for rule, t in zip(jvps, tangents, strict=True):
@@ -371,7 +469,8 @@ class custom_jvp:
         fun, rule = self.fun, self.jvp
         if rule is None:
             raise AttributeError(
-                f"No JVP defined for custom_jvp function {fun_name(fun)} using defjvp.")
+                f"No JVP defined for custom_jvp function {fun_name(fun)} using defjvp."
+            )
         args = C.resolve_kwargs(fun, args, kwargs, "custom_jvp")
         if self.nondiff_argnums:
             nd = {i % len(args) for i in self.nondiff_argnums if -len(args) <= i < len(args)}
@@ -382,6 +481,7 @@ class custom_jvp:
         store = _Store()
         flat_fun = flatten_fun_output(fun, merge, in_tree, store, "custom_jvp")
         flat_jvp = wrap_user_jvp(rule, fun, static, in_tree, store, self.symbolic_zeros)
-        outs = custom_jvp_call_p.bind_fun(flat_fun, flat_jvp, leaves,
-                                          symbolic_zeros=self.symbolic_zeros)
+        outs = custom_jvp_call_p.bind_fun(
+            flat_fun, flat_jvp, leaves, symbolic_zeros=self.symbolic_zeros
+        )
         return tree_unflatten(store.out_tree, outs)

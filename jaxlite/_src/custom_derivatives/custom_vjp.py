@@ -51,7 +51,8 @@ class CustomVJPCallPrimitive(core.Primitive):
 
     def bind_fun(self, fun, fwd, bwd, args, *, extras: C.VJPExtras, symbolic_zeros: bool):
         return core.current_trace().process_custom_vjp_call(
-            self, fun, fwd, bwd, list(args), out_trees=extras, symbolic_zeros=symbolic_zeros)
+            self, fun, fwd, bwd, list(args), out_trees=extras, symbolic_zeros=symbolic_zeros
+        )
 
     def bind(self, *args, call_jaxpr, fwd, bwd, num_consts, symbolic_zeros, name, _extras):
         fun = jaxpr_as_fun(call_jaxpr)  # from a jaxpr equation
@@ -67,11 +68,33 @@ class CustomVJPCallPrimitive(core.Primitive):
             tangents.append(t)
         nz = [not (t is None or type(t) is ad.Zero) for t in tangents]
         if not any(nz):
-            return C.run_guarded(trace, "custom_vjp", fun, self.bind_fun, fun, fwd, bwd, primals,
-                                 extras=extras, symbolic_zeros=symbolic_zeros)
+            return C.run_guarded(
+                trace,
+                "custom_vjp",
+                fun,
+                self.bind_fun,
+                fun,
+                fwd,
+                bwd,
+                primals,
+                extras=extras,
+                symbolic_zeros=symbolic_zeros,
+            )
         nz_t = [t for t, z in zip(tangents, nz, strict=True) if z]
-        outs, touts = C.run_guarded(trace, "custom_vjp", fun, _linearized, fun, fwd, bwd,
-                                    primals, nz, nz_t, extras, symbolic_zeros)
+        outs, touts = C.run_guarded(
+            trace,
+            "custom_vjp",
+            fun,
+            _linearized,
+            fun,
+            fwd,
+            bwd,
+            primals,
+            nz,
+            nz_t,
+            extras,
+            symbolic_zeros,
+        )
         return [trace.maybe_tracer(p, t) for p, t in zip(outs, touts, strict=True)]
 
     def process_batch(self, trace, fun, fwd, bwd, args, *, out_trees, symbolic_zeros):
@@ -99,8 +122,10 @@ class CustomVJPCallPrimitive(core.Primitive):
             merged = [None if d is None and not any_in else 0 for d in odims[:n]]
             target = store.settle(merged, "fwd rule", "custom_vjp", fun)
             store.res = [None if d is None else 0 for d in odims[n:]]
-            return (C.align(outs[:n], odims[:n], target, size),
-                    C.align(outs[n:], odims[n:], store.res, size))
+            return (
+                C.align(outs[:n], odims[:n], target, size),
+                C.align(outs[n:], odims[n:], store.res, size),
+            )
 
         def bwd_b(res, cts):
             k = len(res)
@@ -121,10 +146,17 @@ class CustomVJPCallPrimitive(core.Primitive):
 
         if extras.jvp is not None:
             extras = extras.replace(
-                jvp=batch_jvp_rule(trace, extras.jvp, dims, store, "custom_vjp", fun))
+                jvp=batch_jvp_rule(trace, extras.jvp, dims, store, "custom_vjp", fun)
+            )
         with set_current_trace(trace.parent):
-            outs = self.bind_fun(fun_b, named(fwd_b, fwd), named(bwd_b, bwd), vals,
-                                 extras=extras, symbolic_zeros=symbolic_zeros)
+            outs = self.bind_fun(
+                fun_b,
+                named(fwd_b, fwd),
+                named(bwd_b, bwd),
+                vals,
+                extras=extras,
+                symbolic_zeros=symbolic_zeros,
+            )
         return [trace.maybe_tracer(o, d) for o, d in zip(outs, store.out, strict=True)]
 
     def stage(self, trace, fun, fwd, bwd, args, *, out_trees, symbolic_zeros):
@@ -152,9 +184,15 @@ class CustomVJPCallPrimitive(core.Primitive):
                 return rule(primals[nc:], tangents[nc:])
 
             extras = extras.replace(jvp=named(jvp_c, rule))
-        params = dict(name=getattr(fun, "__name__", "fun"), bwd=named(bwd_c, bwd),
-                      call_jaxpr=ClosedJaxpr(jaxpr, []), fwd=named(fwd_c, fwd), num_consts=nc,
-                      symbolic_zeros=symbolic_zeros, _extras=extras)
+        params = dict(
+            name=getattr(fun, "__name__", "fun"),
+            bwd=named(bwd_c, bwd),
+            call_jaxpr=ClosedJaxpr(jaxpr, []),
+            fwd=named(fwd_c, fwd),
+            num_consts=nc,
+            symbolic_zeros=symbolic_zeros,
+            _extras=extras,
+        )
         return trace.stage(self, [*consts, *args], params)
 
 
@@ -164,8 +202,7 @@ custom_vjp_call_p.impl = call_impl
 custom_vjp_call_p.pp_params = pp_call_params
 
 
-def _linearized(fun, fwd, bwd, primals, nz, nz_tangents, extras: C.VJPExtras,
-                symbolic_zeros: bool):
+def _linearized(fun, fwd, bwd, primals, nz, nz_tangents, extras: C.VJPExtras, symbolic_zeros: bool):
     """fwd's outputs and the `custom_lin` tangents of a perturbed custom_vjp call."""
     if extras.optimize_remat:
         outs, res = _remat_fwd(fun, fwd, primals, nz)
@@ -182,12 +219,23 @@ def _linearized(fun, fwd, bwd, primals, nz, nz_tangents, extras: C.VJPExtras,
         rule = extras.jvp
     elif extras.transpose:
         rule = "transpose"
-    lin = iter(custom_lin_p.bind(
-        *nonlin, *nz_tangents, num_res=len(res), bwd=bwd,
-        in_avals=tuple(C.tangent_aval(p) for p in primals), out_avals=out_avals,
-        nonzeros=tuple(nz), lin_out=lin_out, symbolic_zeros=symbolic_zeros, fwd_rule=rule))
-    return outs, [next(lin) if live else ad.Zero(a) for a, live in zip(out_avals, lin_out,
-                                                                       strict=True)]
+    lin = iter(
+        custom_lin_p.bind(
+            *nonlin,
+            *nz_tangents,
+            num_res=len(res),
+            bwd=bwd,
+            in_avals=tuple(C.tangent_aval(p) for p in primals),
+            out_avals=out_avals,
+            nonzeros=tuple(nz),
+            lin_out=lin_out,
+            symbolic_zeros=symbolic_zeros,
+            fwd_rule=rule,
+        )
+    )
+    return outs, [
+        next(lin) if live else ad.Zero(a) for a, live in zip(out_avals, lin_out, strict=True)
+    ]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -197,16 +245,26 @@ def _linearized(fun, fwd, bwd, primals, nz, nz_tangents, extras: C.VJPExtras,
 custom_lin_p = core.Primitive("custom_lin", multiple_results=True)
 
 
-def _lin_forward(nonlin, tangents_nz, *, num_res, bwd, in_avals, out_avals, nonzeros, lin_out,
-                 symbolic_zeros, fwd_rule):
+def _lin_forward(
+    nonlin,
+    tangents_nz,
+    *,
+    num_res,
+    bwd,
+    in_avals,
+    out_avals,
+    nonzeros,
+    lin_out,
+    symbolic_zeros,
+    fwd_rule,
+):
     """`J t` for the outputs in `lin_out`: by the forward-mode rule, or JAX's error."""
     if fwd_rule is None:
         raise TypeError(_FWD_ERROR)
     it = iter(tangents_nz)
     tangents = [next(it) if z else ad.Zero(a) for z, a in zip(nonzeros, in_avals, strict=True)]
     if fwd_rule == "transpose":
-        touts = _transpose_bwd(bwd, list(nonlin[:num_res]), tangents, in_avals, out_avals,
-                               lin_out)
+        touts = _transpose_bwd(bwd, list(nonlin[:num_res]), tangents, in_avals, out_avals, lin_out)
     else:
         _, touts = fwd_rule(list(nonlin[num_res:]), tangents)
     return [ad.instantiate_zeros(t) for t, live in zip(touts, lin_out, strict=True) if live]
@@ -218,11 +276,15 @@ def _transpose_bwd(bwd, res, tangents, in_avals, out_avals, lin_out) -> list:
 
     def bwd_of(*cts):
         it = iter(cts)
-        full = [next(it) if live else ad.Zero(a) for a, live in zip(out_avals, lin_out,
-                                                                    strict=True)]
+        full = [
+            next(it) if live else ad.Zero(a) for a, live in zip(out_avals, lin_out, strict=True)
+        ]
         cts_in = bwd(res, full)
-        return [ad.instantiate_zeros(c) if type(c) is ad.Zero else c
-                for c, live in zip(cts_in, live_in, strict=True) if live]
+        return [
+            ad.instantiate_zeros(c) if type(c) is ad.Zero else c
+            for c, live in zip(cts_in, live_in, strict=True)
+            if live
+        ]
 
     zeros = [ad.zeros_like_aval(a) for a, live in zip(out_avals, lin_out, strict=True) if live]
     _, pullback = ad.vjp_flat(bwd_of, zeros)
@@ -232,8 +294,9 @@ def _transpose_bwd(bwd, res, tangents, in_avals, out_avals, lin_out) -> list:
 
 
 def _lin_eval(*args, **params):
-    k = params["num_res"] + (0 if params["fwd_rule"] in (None, "transpose")
-                             else len(params["in_avals"]))
+    k = params["num_res"] + (
+        0 if params["fwd_rule"] in (None, "transpose") else len(params["in_avals"])
+    )
     return _lin_forward(args[:k], args[k:], **params)
 
 
@@ -254,13 +317,15 @@ def _lin_jvp(primals, tangents, **params):
 def _lin_batch(axis_size, vals, dims, **params):
     if params["fwd_rule"] is None:
         raise TypeError(_FWD_ERROR)
-    outs = batching.vmap_flat(lambda *a: _lin_eval(*a, **params), axis_size, dims,
-                              lambda n: [0] * n, vals)
+    outs = batching.vmap_flat(
+        lambda *a: _lin_eval(*a, **params), axis_size, dims, lambda n: [0] * n, vals
+    )
     return outs, [0] * len(outs)
 
 
-def _lin_transpose(cts, *args, num_res, bwd, in_avals, out_avals, nonzeros, lin_out,
-                   symbolic_zeros, fwd_rule):
+def _lin_transpose(
+    cts, *args, num_res, bwd, in_avals, out_avals, nonzeros, lin_out, symbolic_zeros, fwd_rule
+):
     # Transposition is bwd: cotangents of the outputs in, cotangents of the inputs out.
     res = list(args[:num_res])
     it = iter(cts)
@@ -273,7 +338,8 @@ def _lin_transpose(cts, *args, num_res, bwd, in_avals, out_avals, nonzeros, lin_
 custom_lin_p.eval_impl = _lin_eval
 custom_lin_p.impl = _lin_impl
 custom_lin_p.abstract_eval = lambda *avals, out_avals, lin_out, **p: [
-    a for a, live in zip(out_avals, lin_out, strict=True) if live]
+    a for a, live in zip(out_avals, lin_out, strict=True) if live
+]
 custom_lin_p.jvp = _lin_jvp
 custom_lin_p.batch = _lin_batch
 custom_lin_p.transpose = _lin_transpose
@@ -297,8 +363,14 @@ def _remat_fwd(fun, fwd, primals, nz):
 
     jaxpr, consts = C.trace_call(named(flat, fwd), primals, "remat_opt")
     num_res = len(jaxpr.outvars) - n_out[0]
-    outs = remat_opt_p.bind(*consts, *primals, fwd_jaxpr=ClosedJaxpr(jaxpr, []),
-                            num_consts=len(consts), num_res=num_res, fun=fun)
+    outs = remat_opt_p.bind(
+        *consts,
+        *primals,
+        fwd_jaxpr=ClosedJaxpr(jaxpr, []),
+        num_consts=len(consts),
+        num_res=num_res,
+        fun=fun,
+    )
     return outs[num_res:], outs[:num_res]
 
 
@@ -311,8 +383,9 @@ def _remat_jvp(primals, tangents, **params):
 
 
 def _remat_batch(axis_size, vals, dims, **params):
-    outs = batching.vmap_flat(lambda *a: _remat_eval(*a, **params), axis_size, dims,
-                              lambda n: [0] * n, vals)
+    outs = batching.vmap_flat(
+        lambda *a: _remat_eval(*a, **params), axis_size, dims, lambda n: [0] * n, vals
+    )
     return outs, [0] * len(outs)
 
 
@@ -330,10 +403,16 @@ def _remat_dce(used_outputs, eqn):
         if closed is not None and not any(isinstance(c, core.Tracer) for c in closed.consts):
             from jaxlite._src.jit import jit_p  # noqa: PLC0415  (jit sits above)
 
-            outs = [v if u else DropVar(v.aval)
-                    for v, u in zip(eqn.outvars[num_res:], used_outputs[num_res:], strict=True)]
-            new = JaxprEqn(jit_p, list(ins), outs,
-                           dict(jaxpr=closed, name=getattr(p["fun"], "__name__", "fun")))
+            outs = [
+                v if u else DropVar(v.aval)
+                for v, u in zip(eqn.outvars[num_res:], used_outputs[num_res:], strict=True)
+            ]
+            new = JaxprEqn(
+                jit_p,
+                list(ins),
+                outs,
+                dict(jaxpr=closed, name=getattr(p["fun"], "__name__", "fun")),
+            )
             return [False] * nc + [True] * len(ins), new
     outs = [v if u else DropVar(v.aval) for v, u in zip(eqn.outvars, used_outputs, strict=True)]
     return [True] * len(eqn.invars), eqn._replace(outvars=outs)
@@ -354,15 +433,21 @@ remat_opt_p.pp_params = lambda p: {k: v for k, v in p.items() if k != "fun"}
 
 def _nondiff_tracer_error(fun: Callable, i: int, name: str | None, path: str) -> Exception:
     where = f"argument {i}" + (f" ('{name}')" if name else "")
-    return UnexpectedTracerError(message(
-        "Found a JAX Tracer object passed as an argument to a custom_vjp function in a position "
-        "indicated by nondiff_argnums as non-differentiable. Tracers cannot be passed as "
-        f"non-differentiable arguments to custom_vjp functions: {where}{path} is traced.",
-        fun=fun, path=f"args[{i}]{path}", expected="a non-array value (a function, a string, "
-        "...)", got="a traced array",
-        fix="nondiff_argnums is for values that are not arrays, such as functions; pass arrays "
-        "(integer arrays included) as ordinary arguments: their cotangents are handled for you.",
-    ))
+    return UnexpectedTracerError(
+        message(
+            "Found a JAX Tracer object passed as an argument to a custom_vjp function in a "
+            "position "
+            "indicated by nondiff_argnums as non-differentiable. Tracers cannot be passed as "
+            f"non-differentiable arguments to custom_vjp functions: {where}{path} is traced.",
+            fun=fun,
+            path=f"args[{i}]{path}",
+            expected="a non-array value (a function, a string, ...)",
+            got="a traced array",
+            fix="nondiff_argnums is for values that are not arrays, such as functions; pass arrays "
+            "(integer arrays included) as ordinary arguments: their cotangents are handled for "
+            "you.",
+        )
+    )
 
 
 class custom_vjp:
@@ -392,9 +477,16 @@ class custom_vjp:
     def __get__(self, obj, objtype=None):
         return self if obj is None else functools.partial(self, obj)
 
-    def defvjp(self, fwd: Callable, bwd: Callable, symbolic_zeros: bool = False,
-               optimize_remat: bool = False, *, forward_mode: str | None = None,
-               jvp: Callable | None = None) -> None:
+    def defvjp(
+        self,
+        fwd: Callable,
+        bwd: Callable,
+        symbolic_zeros: bool = False,
+        optimize_remat: bool = False,
+        *,
+        forward_mode: str | None = None,
+        jvp: Callable | None = None,
+    ) -> None:
         """Sets `fwd(*args) -> (out, residuals)` and `bwd(*nondiff, residuals, ct) -> cts`.
 
         Args:
@@ -407,14 +499,17 @@ class custom_vjp:
         """
         if symbolic_zeros and optimize_remat:
             raise NotImplementedError(
-                "remat optimization for custom_vjp does not support symbolic zeros")
+                "remat optimization for custom_vjp does not support symbolic zeros"
+            )
         if forward_mode not in (None, "transpose"):
             raise ValueError(
                 f"custom_vjp.defvjp: forward_mode must be None or 'transpose', got "
-                f"{forward_mode!r} (pass an explicit rule with jvp=...)")
+                f"{forward_mode!r} (pass an explicit rule with jvp=...)"
+            )
         if forward_mode is not None and jvp is not None:
-            raise ValueError("custom_vjp.defvjp: give either forward_mode='transpose' or jvp=, "
-                             "not both")
+            raise ValueError(
+                "custom_vjp.defvjp: give either forward_mode='transpose' or jvp=, not both"
+            )
         self.fwd = fwd
         self.bwd = bwd
         self.symbolic_zeros = symbolic_zeros
@@ -450,53 +545,71 @@ class custom_vjp:
         fun, fwd, bwd = self.fun, self.fwd, self.bwd
         if fwd is None or bwd is None:
             raise AttributeError(
-                f"No VJP defined for custom_vjp function {fun_name(fun)} using defvjp.")
+                f"No VJP defined for custom_vjp function {fun_name(fun)} using defvjp."
+            )
         args = C.resolve_kwargs(fun, args, kwargs, "custom_vjp")
-        names = C.arg_names(fun, len(args))
-        for i in sorted({i % len(args) for i in self.nondiff_argnums
-                         if -len(args) <= i < len(args)}):
-            for path, leaf in zip(C.leaf_paths(tree_structure(args[i])),
-                                  tree_flatten(args[i])[0], strict=True):
+        nd = {i % len(args) for i in self.nondiff_argnums if -len(args) <= i < len(args)}
+        for i in sorted(nd):
+            nd_leaves = tree_flatten(args[i])[0]
+            for j, leaf in enumerate(nd_leaves):
                 if isinstance(leaf, core.Tracer):
-                    raise _nondiff_tracer_error(fun, i, names[i], path)
+                    path = C.leaf_paths(tree_structure(args[i]))[j]
+                    raise _nondiff_tracer_error(fun, i, C.arg_names(fun, len(args))[i], path)
         static, dyn, merge = C.split_nondiff(args, self.nondiff_argnums)
         leaves, in_tree = tree_flatten(tuple(dyn))
         check_leaves(leaves, in_tree, "custom_vjp", fun, "args")
-        in_avals = [core.get_aval(x) for x in leaves]
-        dyn_names = [n for i, n in enumerate(names) if i not in {
-            j % len(args) for j in self.nondiff_argnums}] if args else []
+
+        def dyn_names():  # for error messages only
+            names = C.arg_names(fun, len(args))
+            return [n for i, n in enumerate(names) if i not in nd]
+
         store = _Store()
         sz = self.symbolic_zeros
         flat_fun = flatten_fun_output(fun, merge, in_tree, store, "custom_vjp")
 
         def flat_fwd(*xs, perturbed):
-            vals = [C.CustomVJPPrimal(x, bool(p)) for x, p in zip(xs, perturbed, strict=True)
-                    ] if sz else xs
+            vals = (
+                [C.CustomVJPPrimal(x, bool(p)) for x, p in zip(xs, perturbed, strict=True)]
+                if sz
+                else xs
+            )
             res = fwd(*merge(tree_unflatten(in_tree, vals)))
-            head = f"Custom VJP fwd rule {fun_name(fwd)} for function {fun_name(fun)}"
+
+            def head():
+                return f"Custom VJP fwd rule {fun_name(fwd)} for function {fun_name(fun)}"
+
             if not (isinstance(res, (tuple, list)) and len(res) == 2):
-                raise TypeError(message(
-                    f"{head} must produce a pair (list or tuple of length two) where the first "
-                    "element represents the primal output (equal to those of the "
-                    f"custom_vjp-decorated function {getattr(fun, '__name__', fun)}) and the "
-                    "second element represents residuals (i.e. values stored from the forward "
-                    "pass for use on the backward pass), but instead of a pair the fwd rule "
-                    f"produced {type(res).__name__} {res!r:.80}.",
-                    fun=fun, expected="(primal_out, residuals)", got=type(res).__name__,
-                ))
+                raise TypeError(
+                    message(
+                        f"{head()} must produce a pair (list or tuple of length two) where the "
+                        "first "
+                        "element represents the primal output (equal to those of the "
+                        f"custom_vjp-decorated function {getattr(fun, '__name__', fun)}) and the "
+                        "second element represents residuals (i.e. values stored from the forward "
+                        "pass for use on the backward pass), but instead of a pair the fwd rule "
+                        f"produced {type(res).__name__} {res!r:.80}.",
+                        fun=fun,
+                        expected="(primal_out, residuals)",
+                        got=type(res).__name__,
+                    )
+                )
             out, residuals = res
             out_leaves, out_tree = tree_flatten(out)
             check_leaves(out_leaves, out_tree, "custom_vjp", fwd, "primal_out")
             check_primal_out(store, out_tree, out_leaves, head, fun)
             res_leaves, res_tree = tree_flatten(residuals)
-            for path, r in zip(C.leaf_paths(res_tree), res_leaves, strict=True):
+            for k, r in enumerate(res_leaves if sz else ()):
                 if type(r) is C.CustomVJPPrimal:
-                    raise TypeError(message(
-                        f"{head} returned a CustomVJPPrimal as a residual; with "
-                        "symbolic_zeros=True fwd receives these records, and must store their "
-                        "`.value` instead.",
-                        fun=fun, path=f"residuals{path}",
-                    ))
+                    path = C.leaf_paths(res_tree)[k]
+                    raise TypeError(
+                        message(
+                            f"{head()} returned a CustomVJPPrimal as a residual; with "
+                            "symbolic_zeros=True fwd receives these records, and must store their "
+                            "`.value` instead.",
+                            fun=fun,
+                            path=f"residuals{path}",
+                        )
+                    )
             check_leaves(res_leaves, res_tree, "custom_vjp", fwd, "residuals")
             store.out_tree = out_tree
             store.res_tree = res_tree
@@ -506,24 +619,33 @@ class custom_vjp:
             residuals = tree_unflatten(store.res_tree, res)
             ct = tree_unflatten(store.out_tree, [C.to_user_tangent(c, sz) for c in cts])
             result = bwd(*static, residuals, ct)
-            return self._flatten_bwd_result(result, in_tree, in_avals, dyn_names)
+            return self._flatten_bwd_result(result, in_tree, leaves, dyn_names)
 
         extras = C.VJPExtras(
-            jvp=None if self.jvp is None else wrap_user_jvp(
-                self.jvp, fun, static, in_tree, store, False, "custom_vjp"),
+            jvp=None
+            if self.jvp is None
+            else wrap_user_jvp(self.jvp, fun, static, in_tree, store, False, "custom_vjp"),
             transpose=self.forward_mode == "transpose",
             optimize_remat=self.optimize_remat,
         )
-        outs = custom_vjp_call_p.bind_fun(flat_fun, named(flat_fwd, fwd), named(flat_bwd, bwd),
-                                          leaves, extras=extras, symbolic_zeros=sz)
+        outs = custom_vjp_call_p.bind_fun(
+            flat_fun,
+            named(flat_fwd, fwd),
+            named(flat_bwd, bwd),
+            leaves,
+            extras=extras,
+            symbolic_zeros=sz,
+        )
         return tree_unflatten(store.out_tree, outs)
 
     def _bwd_error(self, what: str, **kw) -> str:
         return message(
             f"Custom VJP bwd rule {fun_name(self.bwd)} for function {fun_name(self.fun)} {what}",
-            fun=self.fun, **kw)
+            fun=self.fun,
+            **kw,
+        )
 
-    def _flatten_bwd_result(self, result, in_tree, in_avals, dyn_names) -> list:
+    def _flatten_bwd_result(self, result, in_tree, in_leaves, dyn_names) -> list:
         """bwd's output as one internal cotangent (maybe Zero) per input leaf, checked."""
         dummy = tree_unflatten(in_tree, [object()] * in_tree.num_leaves)
         n = len(dummy)
@@ -533,14 +655,22 @@ class custom_vjp:
             result = tuple(result)
         expected = str(in_tree)
         if not isinstance(result, tuple) or len(result) != n:
-            got = str(tree_structure(result)) if not isinstance(result, tuple) else (
-                f"a tuple of length {len(result)}")
-            raise TypeError(self._bwd_error(
-                "must produce an output with the same container (pytree) structure as the "
-                "args tuple of the primal function, and in particular must produce a tuple of "
-                f"length equal to the number of arguments to the primal function ({n}), but "
-                f"got bwd output structure {tree_structure(result)} for primal input structure "
-                f"{in_tree}.", expected=expected, got=got))
+            got = (
+                str(tree_structure(result))
+                if not isinstance(result, tuple)
+                else (f"a tuple of length {len(result)}")
+            )
+            raise TypeError(
+                self._bwd_error(
+                    "must produce an output with the same container (pytree) structure as the "
+                    "args tuple of the primal function, and in particular must produce a tuple of "
+                    f"length equal to the number of arguments to the primal function ({n}), but "
+                    f"got bwd output structure {tree_structure(result)} for primal input structure "
+                    f"{in_tree}.",
+                    expected=expected,
+                    got=got,
+                )
+            )
         zero = object()
         flat: list = []
 
@@ -556,55 +686,83 @@ class custom_vjp:
         try:
             tree_map(append, result, dummy, is_leaf=lambda x: x is None)
         except ValueError:
-            raise TypeError(self._bwd_error(
-                "must produce an output with the same container (pytree) structure as the "
-                f"args tuple of the primal function, but got bwd output structure "
-                f"{tree_structure(result, is_leaf=lambda x: x is None)} for primal input "
-                f"structure {in_tree}.", expected=expected,
-                got=str(tree_structure(result, is_leaf=lambda x: x is None)))) from None
-        paths = C.leaf_paths(in_tree)
-        arg_of = _leaf_arg_index(in_tree)
+            raise TypeError(
+                self._bwd_error(
+                    "must produce an output with the same container (pytree) structure as the "
+                    f"args tuple of the primal function, but got bwd output structure "
+                    f"{tree_structure(result, is_leaf=lambda x: x is None)} for primal input "
+                    f"structure {in_tree}.",
+                    expected=expected,
+                    got=str(tree_structure(result, is_leaf=lambda x: x is None)),
+                )
+            ) from None
         out = []
-        for path, a, ct, i in zip(paths, in_avals, flat, arg_of, strict=True):
+        for k, (x, ct) in enumerate(zip(in_leaves, flat, strict=True)):
+            a = core.get_aval(x)
             want = a.to_tangent_aval()
             if ct is zero or want.dtype == dtypes.float0:
                 out.append(ad.Zero(want))
                 continue
-            where = f"output{path}" + (f" (argument '{dyn_names[i]}')" if i < len(dyn_names)
-                                       and dyn_names[i] else "")
+            if type(ct) is not C.SymbolicZero and isinstance(ct, (core.Array, core.Tracer)):
+                got = ct.aval if isinstance(ct, core.Tracer) else core.get_aval(ct)
+                if got.shape == want.shape and got.dtype == want.dtype:
+                    out.append(ct)  # the common case, checked without building messages
+                    continue
+            where = _where(in_tree, k, dyn_names)
             if type(ct) is C.SymbolicZero:
                 if not C.same_type(ct.aval, want):
-                    raise ValueError(self._bwd_error(
-                        "produced a SymbolicZero with a shape/dtype that does not match the "
-                        f"corresponding input tangent shape/dtype: at {where} the SymbolicZero "
-                        f"had type {ct.aval.str_short()} while the corresponding input had type "
-                        f"{a.str_short()}. Consider returning None here instead.",
-                        path=where, expected=want.str_short(), got=ct.aval.str_short()))
+                    raise ValueError(
+                        self._bwd_error(
+                            "produced a SymbolicZero with a shape/dtype that does not match the "
+                            f"corresponding input tangent shape/dtype: at {where} the SymbolicZero "
+                            f"had type {ct.aval.str_short()} while the corresponding input had "
+                            "type "
+                            f"{a.str_short()}. Consider returning None here instead.",
+                            path=where,
+                            expected=want.str_short(),
+                            got=ct.aval.str_short(),
+                        )
+                    )
                 out.append(ad.Zero(want))
                 continue
             try:
                 got = core.get_aval(ct)
             except TypeError:
-                raise TypeError(self._bwd_error(
-                    f"must produce arrays (or None), but at {where} it produced "
-                    f"{type(ct).__name__} {ct!r:.60}.", path=where, expected=want.str_short(),
-                    got=type(ct).__name__)) from None
+                raise TypeError(
+                    self._bwd_error(
+                        f"must produce arrays (or None), but at {where} it produced "
+                        f"{type(ct).__name__} {ct!r:.60}.",
+                        path=where,
+                        expected=want.str_short(),
+                        got=type(ct).__name__,
+                    )
+                ) from None
             if got.shape != want.shape:
-                raise ValueError(self._bwd_error(
-                    "must produce an output with the same type as the args tuple of the primal "
-                    f"function, but at {where} the bwd rule produced an output of type "
-                    f"{got.str_short()} corresponding to an input of type {a.str_short()}, so "
-                    "the shapes do not match.", path=where, expected=want.str_short(),
-                    got=got.str_short()))
-            ct = C.cast_weak(ct, want)
+                raise ValueError(
+                    self._bwd_error(
+                        "must produce an output with the same type as the args tuple of the primal "
+                        f"function, but at {where} the bwd rule produced an output of type "
+                        f"{got.str_short()} corresponding to an input of type {a.str_short()}, so "
+                        "the shapes do not match.",
+                        path=where,
+                        expected=want.str_short(),
+                        got=got.str_short(),
+                    )
+                )
+            ct = C.cast_weak(ct, want, wrap_scalars=True)
             got = core.get_aval(ct)
             if got.dtype != want.dtype:
-                raise ValueError(self._bwd_error(
-                    "must produce an output with the same type as the args tuple of the primal "
-                    f"function, but at {where} the bwd rule produced an output of type "
-                    f"{got.str_short()} corresponding to an input of type {a.str_short()}, so "
-                    "the dtypes do not match (cotangents have the dtype of their primal).",
-                    path=where, expected=want.str_short(), got=got.str_short()))
+                raise ValueError(
+                    self._bwd_error(
+                        "must produce an output with the same type as the args tuple of the primal "
+                        f"function, but at {where} the bwd rule produced an output of type "
+                        f"{got.str_short()} corresponding to an input of type {a.str_short()}, so "
+                        "the dtypes do not match (cotangents have the dtype of their primal).",
+                        path=where,
+                        expected=want.str_short(),
+                        got=got.str_short(),
+                    )
+                )
             out.append(ct)
         return out
 
@@ -620,10 +778,13 @@ def _matches(result: Any, dummy: Any) -> bool:
     return True
 
 
-def _leaf_arg_index(in_tree) -> list[int]:
-    """For each leaf of the args tuple, the index of the argument it belongs to."""
+def _where(in_tree, k: int, dyn_names: Callable) -> str:
+    """`output[1].y (argument 'pt')` for leaf `k` of the args tuple (for error messages)."""
     args = tree_unflatten(in_tree, list(range(in_tree.num_leaves)))
-    out: list[int] = []
+    arg_of: list[int] = []
     for i, a in enumerate(args):
-        out.extend([i] * len(tree_flatten(a)[0]))
-    return out
+        arg_of.extend([i] * len(tree_flatten(a)[0]))
+    names = dyn_names()
+    i = arg_of[k]
+    name = f" (argument '{names[i]}')" if i < len(names) and names[i] else ""
+    return f"output{C.leaf_paths(in_tree)[k]}{name}"

@@ -71,23 +71,31 @@ def custom_gradient(fun: Callable) -> Callable:
             store[:] = [tree]
             return leaves
 
-        closed = pe.trace_to_jaxpr(flat_rule, [C.tangent_aval(o) for o in out_leaves],
-                                   name="custom_gradient")
+        closed = pe.trace_to_jaxpr(
+            flat_rule, [C.tangent_aval(o) for o in out_leaves], name="custom_gradient"
+        )
         return out, _RuleResiduals(closed.jaxpr, ct_tree, store[0], list(closed.consts))
 
     def bwd(res: _RuleResiduals, ct):
         cts, tree = tree_flatten(ct)
         if tree != res.ct_tree:
-            raise TypeError(message(
-                "custom_gradient: the cotangent does not have the structure of the output.",
-                fun=fun, expected=str(res.ct_tree), got=str(tree)))
+            raise TypeError(
+                message(
+                    "custom_gradient: the cotangent does not have the structure of the output.",
+                    fun=fun,
+                    expected=str(res.ct_tree),
+                    got=str(tree),
+                )
+            )
         cts = [ad.instantiate_zeros(c) for c in cts]
         return tree_unflatten(res.out_tree, eval_jaxpr(res.jaxpr, res.consts, *cts))
 
     functools.update_wrapper(primal, fun)
     f = custom_vjp(primal)
-    f.defvjp(functools.update_wrapper(fwd, fun, updated=()),
-             functools.update_wrapper(bwd, fun, updated=()))
+    f.defvjp(
+        functools.update_wrapper(fwd, fun, updated=()),
+        functools.update_wrapper(bwd, fun, updated=()),
+    )
     f._bare_cotangent = True  # a one-argument rule may return a bare cotangent
     return f
 
@@ -143,10 +151,16 @@ def closure_convert(fun: Callable, *example_args: Any) -> tuple[Callable, list]:
         args, cs = args_and_consts[:n], args_and_consts[n:]
         xs, tree = tree_flatten(tuple(args))
         if tree != in_tree:
-            raise TypeError(message(
-                "The inputs to the closure produced by closure_convert must have the same "
-                "pytree structure as the example arguments passed when closure_convert was "
-                "called.", fun=fun, expected=str(in_tree), got=str(tree)))
+            raise TypeError(
+                message(
+                    "The inputs to the closure produced by closure_convert must have the same "
+                    "pytree structure as the example arguments passed when closure_convert was "
+                    "called.",
+                    fun=fun,
+                    expected=str(in_tree),
+                    got=str(tree),
+                )
+            )
         it = iter(cs)
         consts = [next(it) if h else c for c, h in zip(kept.consts, hoist, strict=True)]
         return tree_unflatten(out_tree, eval_jaxpr(kept.jaxpr, consts, *xs))

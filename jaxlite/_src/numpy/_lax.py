@@ -21,8 +21,11 @@ def _modules() -> list[Any]:
     if not _loaded:
         import jaxlite._src.lax as lax_pkg  # noqa: PLC0415
 
-        others = sorted(m.name for m in pkgutil.iter_modules(lax_pkg.__path__)
-                        if m.name not in _PREFERRED and not m.name.startswith("_"))
+        others = sorted(
+            m.name
+            for m in pkgutil.iter_modules(lax_pkg.__path__)
+            if m.name not in _PREFERRED and not m.name.startswith("_")
+        )
         for name in (*_PREFERRED, *others):
             try:
                 _loaded.append(importlib.import_module(f"jaxlite._src.lax.{name}"))

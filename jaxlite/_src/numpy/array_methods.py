@@ -21,7 +21,7 @@ from jaxlite._src.numpy import promotion as P
 from jaxlite._src.numpy.promotion import PY_SCALARS
 
 
-class ndarray(abc.ABC):  # noqa: N801  (NumPy's name)
+class ndarray(abc.ABC):  # noqa: N801, B024  (NumPy's name; a pure marker ABC)
     """`jnp.ndarray`: the abstract array type; concrete Arrays and tracers are instances."""
 
     __slots__ = ()
@@ -135,9 +135,9 @@ def _contains(self, item):
 
 
 def _round(self, ndigits=None):
-    if ndigits is None:
-        return ufuncs.round(self)
-    return ufuncs.round(self, ndigits)
+    # Python's round(x) gives an integer: the default int dtype here, as in JAX.
+    out = ufuncs.round(self, ndigits or 0)
+    return out if ndigits is not None else _astype(out, int)
 
 
 def _item_size(self):
@@ -203,8 +203,23 @@ def _methods() -> dict[str, Any]:
 
 # Names Array already defines itself (printing, conversion); never replaced there.
 _ARRAY_OWN = frozenset(
-    ("__repr__", "__str__", "__format__", "item", "tolist", "__bool__", "__int__", "__float__",
-     "__complex__", "__index__", "__len__", "__iter__", "__hash__", "copy", "__array__")
+    (
+        "__repr__",
+        "__str__",
+        "__format__",
+        "item",
+        "tolist",
+        "__bool__",
+        "__int__",
+        "__float__",
+        "__complex__",
+        "__index__",
+        "__len__",
+        "__iter__",
+        "__hash__",
+        "copy",
+        "__array__",
+    )
 )
 
 

@@ -74,8 +74,10 @@ def _stack_leaves(obj: Any, dt: np.dtype) -> Any:
                 + ", ".join(str((1, *_shape(p))) for p in parts)
                 + "."
             )
-        expanded = [lax.broadcast_in_dim(p, (1, *_shape(p)), tuple(range(1, 1 + len(_shape(p)))))
-                    for p in parts]
+        expanded = [
+            lax.broadcast_in_dim(p, (1, *_shape(p)), tuple(range(1, 1 + len(_shape(p)))))
+            for p in parts
+        ]
         return lax.concatenate(expanded, 0)
     return P.convert(obj, dt, False)
 
@@ -186,7 +188,11 @@ def _from_sequence(obj: Any, dt: np.dtype | None) -> Any:
 
 
 def asarray(
-    a: Any, dtype: Any = None, order: str | None = None, *, copy: bool | None = None,
+    a: Any,
+    dtype: Any = None,
+    order: str | None = None,
+    *,
+    copy: bool | None = None,
     device: Any = None,
 ) -> Any:
     """Converts to an array without copying when possible (`array(a, dtype, copy=False)`)."""
@@ -238,9 +244,11 @@ def _like(name: str, a: Any, dtype: Any, shape_: Any, value: Any) -> Any:
         dt, weak = av.dtype, av.weak_type
     else:
         dt, weak = user_dtype(dtype, name), False
-    return full_const(s, value, dt, weak) if np.ndim(value) == 0 and not isinstance(
-        value, (Array, Tracer)
-    ) else P.broadcast_to_shape(P.convert(value, dt, weak), s)
+    return (
+        full_const(s, value, dt, weak)
+        if np.ndim(value) == 0 and not isinstance(value, (Array, Tracer))
+        else P.broadcast_to_shape(P.convert(value, dt, weak), s)
+    )
 
 
 def zeros_like(a: Any, dtype: Any = None, shape: Any = None, *, device: Any = None) -> Any:
@@ -258,8 +266,9 @@ def empty_like(a: Any, dtype: Any = None, shape: Any = None, *, device: Any = No
     return _like("empty_like", a, dtype, shape, 0)
 
 
-def full_like(a: Any, fill_value: Any, dtype: Any = None, shape: Any = None, *,
-              device: Any = None) -> Any:
+def full_like(
+    a: Any, fill_value: Any, dtype: Any = None, shape: Any = None, *, device: Any = None
+) -> Any:
     """`fill_value` with the shape and dtype (and weak type) of `a`."""
     P.check_arraylike("full_like", a, fill_value)
     return _like("full_like", a, dtype, shape, fill_value)
@@ -286,8 +295,9 @@ def _concrete_scalar(x: Any, fn: str) -> Any:
     return x.item() if isinstance(x, (np.ndarray, np.generic)) else x
 
 
-def arange(start: Any, stop: Any = None, step: Any = None, dtype: Any = None, *,
-           device: Any = None) -> Any:
+def arange(
+    start: Any, stop: Any = None, step: Any = None, dtype: Any = None, *, device: Any = None
+) -> Any:
     """Evenly spaced values in `[start, stop)`; ints give int32, floats float32 (no x64)."""
     P.check_arraylike("arange", start)
     raw = [a for a in (start, stop, step) if a is not None]
@@ -304,8 +314,17 @@ def arange(start: Any, stop: Any = None, step: Any = None, dtype: Any = None, *,
     return wrap(np.arange(s, e, st).astype(dt), False)
 
 
-def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, retstep: bool = False,
-             dtype: Any = None, axis: int = 0, *, device: Any = None) -> Any:
+def linspace(
+    start: Any,
+    stop: Any,
+    num: int = 50,
+    endpoint: bool = True,
+    retstep: bool = False,
+    dtype: Any = None,
+    axis: int = 0,
+    *,
+    device: Any = None,
+) -> Any:
     """`num` evenly spaced values from `start` to `stop` (included when `endpoint`)."""
     num = operator.index(num)
     if num < 0:
@@ -361,8 +380,15 @@ def _iota_along(dt: np.dtype, s: tuple[int, ...], axis: int) -> Any:
     return lax.broadcast_in_dim(io, s, (axis,))
 
 
-def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: Any = 10.0,
-             dtype: Any = None, axis: int = 0) -> Any:
+def logspace(
+    start: Any,
+    stop: Any,
+    num: int = 50,
+    endpoint: bool = True,
+    base: Any = 10.0,
+    dtype: Any = None,
+    axis: int = 0,
+) -> Any:
     """`base ** linspace(start, stop, num)`."""
     from jaxlite._src.numpy import ufuncs  # noqa: PLC0415
 
@@ -372,8 +398,7 @@ def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: 
     return out if dt is None else P.convert(out, dt, False)
 
 
-def eye(N: int, M: int | None = None, k: int = 0, dtype: Any = None, *,
-        device: Any = None) -> Any:
+def eye(N: int, M: int | None = None, k: int = 0, dtype: Any = None, *, device: Any = None) -> Any:
     """A 2-D array with ones on the `k`-th diagonal."""
     n = operator.index(N)
     m = n if M is None else operator.index(M)

@@ -78,9 +78,7 @@ def _expand_index(idx: Any, operand_shape: tuple[int, ...]) -> list[tuple]:
 
     used = sum(consumed(i) for i in items)
     if used > nd:
-        raise IndexError(
-            f"Too many indices: {nd}-dimensional array, but {used} were indexed"
-        )
+        raise IndexError(f"Too many indices: {nd}-dimensional array, but {used} were indexed")
     entries: list[tuple] = []
     group = 0
     axis = 0  # the operand axis the next entry indexes
@@ -88,8 +86,9 @@ def _expand_index(idx: Any, operand_shape: tuple[int, ...]) -> list[tuple]:
         group += 1
         if i is Ellipsis:
             axis += nd - used
-        elif consumed(i) == 1 and not (isinstance(i, (np.ndarray, Array, Tracer))
-                                       and dtype_of(i) == np.bool_):
+        elif consumed(i) == 1 and not (
+            isinstance(i, (np.ndarray, Array, Tracer)) and dtype_of(i) == np.bool_
+        ):
             axis += 1
         if i is None:
             entries.append(("none",))
@@ -107,11 +106,11 @@ def _expand_index(idx: Any, operand_shape: tuple[int, ...]) -> list[tuple]:
             dt = dtype_of(i)
             if dt == np.bool_:
                 k = len(shape(i))
-                if k and tuple(shape(i)) != tuple(operand_shape[axis:axis + k]):
+                if k and tuple(shape(i)) != tuple(operand_shape[axis : axis + k]):
                     raise IndexError(
                         f"boolean index did not match shape of indexed array in index "
                         f"{axis}: got {tuple(shape(i))}, expected "
-                        f"{tuple(operand_shape[axis:axis + k])}"
+                        f"{tuple(operand_shape[axis : axis + k])}"
                     )
                 axis += k
                 entries.extend(_bool_entries(i, group))
@@ -193,8 +192,7 @@ def _basic_getitem(x: Any, entries: list[tuple]) -> Any:
     axis_entries = [e for e in entries if e[0] not in ("none", "false")]
     # Reverse negative-step axes first; their slices then run forward.
     rev_axes = tuple(
-        d for d, e in enumerate(axis_entries)
-        if e[0] == "slice" and (e[1].step or 1) < 0
+        d for d, e in enumerate(axis_entries) if e[0] == "slice" and (e[1].step or 1) < 0
     )
     if rev_axes:
         x = lax.rev(x, rev_axes)
@@ -290,8 +288,10 @@ class _Plan:
         has_arrays = any(e[0] == "arr" for _, e, _ in adv)
         positions = sorted({pos for _, e, pos in adv})
         groups = [e[2] for _, e, _ in adv if e[0] == "arr"]
-        adjacent = (not positions) or (positions[-1] - positions[0] + 1 == len(positions)) or (
-            len(set(groups)) == 1 and all(e[0] == "arr" for _, e, _ in adv)
+        adjacent = (
+            (not positions)
+            or (positions[-1] - positions[0] + 1 == len(positions))
+            or (len(set(groups)) == 1 and all(e[0] == "arr" for _, e, _ in adv))
         )
         b_block = bool(self.b_shape) or has_arrays
         # Output layout: tags "new", ("win", axis), ("sl", axis), "B".
@@ -346,7 +346,8 @@ class _Plan:
                 arr = wrap(rng, False)
                 self.index_arrays.append(
                     lax.broadcast_in_dim(arr, self.g_shape, (slice_pos[d],))
-                    if self.g_shape != shape(arr) else arr
+                    if self.g_shape != shape(arr)
+                    else arr
                 )
             else:
                 continue
@@ -367,8 +368,9 @@ class _Plan:
         self.gather_shape = tuple(gather_shape)
         out_shape = []
         it = iter(gather_shape)
-        new_sizes = iter([0 if e[0] == "false" else 1 for e in entries
-                          if e[0] in ("none", "false")])
+        new_sizes = iter(
+            [0 if e[0] == "false" else 1 for e in entries if e[0] in ("none", "false")]
+        )
         for t in layout:
             if t == "new":
                 out_shape.append(next(new_sizes))
@@ -399,7 +401,8 @@ class _Plan:
     def gather(self, x: Any, mode: Any = None, fill_value: Any = None) -> Any:
         if self.empty:  # a False index: nothing is selected
             return lax.broadcast_in_dim(
-                wrap(np.zeros((), dtype_of(x))[()], P.aval(x).weak_type), self.out_shape, ())
+                wrap(np.zeros((), dtype_of(x))[()], P.aval(x).weak_type), self.out_shape, ()
+            )
         if not self.indexed_axes:
             out = x
         else:
@@ -408,34 +411,62 @@ class _Plan:
                 collapsed_slice_dims=tuple(sorted(self.indexed_axes)),
                 start_index_map=tuple(self.indexed_axes),
             )
-            out = lax.gather(x, self.indices(), dnums, self.slice_sizes, mode=mode,
-                             fill_value=fill_value)
+            out = lax.gather(
+                x, self.indices(), dnums, self.slice_sizes, mode=mode, fill_value=fill_value
+            )
         if self.out_shape != shape(out):
             out = lax.reshape(out, self.out_shape)
         return out
 
-    def scatter(self, x: Any, updates: Any, kind: str, mode: Any = None,
-                indices_are_sorted: bool = False, unique_indices: bool = False) -> Any:
+    def scatter(
+        self,
+        x: Any,
+        updates: Any,
+        kind: str,
+        mode: Any = None,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+    ) -> Any:
         """`updates` (already of x's dtype and broadcast to out_shape) combined into x."""
         if self.empty:
             return x
-        upd = lax.reshape(updates, self.gather_shape) if shape(updates) != self.gather_shape \
+        upd = (
+            lax.reshape(updates, self.gather_shape)
+            if shape(updates) != self.gather_shape
             else updates
+        )
         if not self.indexed_axes:
             from jaxlite._src.numpy import ufuncs  # noqa: PLC0415
 
-            combine = {"set": lambda a, b: b, "add": lax.add, "mul": lax.mul,
-                       "min": ufuncs.minimum, "max": ufuncs.maximum}[kind]
+            combine = {
+                "set": lambda a, b: b,
+                "add": lax.add,
+                "mul": lax.mul,
+                "min": ufuncs.minimum,
+                "max": ufuncs.maximum,
+            }[kind]
             return combine(x, upd)
         dnums = lax.ScatterDimensionNumbers(
             update_window_dims=self.offset_dims,
             inserted_window_dims=tuple(sorted(self.indexed_axes)),
             scatter_dims_to_operand_dims=tuple(self.indexed_axes),
         )
-        fn = {"set": lax.scatter, "add": lax.scatter_add, "mul": lax.scatter_mul,
-              "min": lax.scatter_min, "max": lax.scatter_max}[kind]
-        return fn(x, self.indices(), upd, dnums, indices_are_sorted=indices_are_sorted,
-                  unique_indices=unique_indices, mode=mode)
+        fn = {
+            "set": lax.scatter,
+            "add": lax.scatter_add,
+            "mul": lax.scatter_mul,
+            "min": lax.scatter_min,
+            "max": lax.scatter_max,
+        }[kind]
+        return fn(
+            x,
+            self.indices(),
+            upd,
+            dnums,
+            indices_are_sorted=indices_are_sorted,
+            unique_indices=unique_indices,
+            mode=mode,
+        )
 
 
 def _normalize_index_array(i: Any, n: int) -> Any:
@@ -477,8 +508,9 @@ def _operand(x: Any) -> Any:
     return P.to_jax(x)
 
 
-def _broadcast_updates(name: str, values: Any, out_shape: tuple[int, ...], dt: np.dtype,
-                       weak: bool) -> Any:
+def _broadcast_updates(
+    name: str, values: Any, out_shape: tuple[int, ...], dt: np.dtype, weak: bool
+) -> Any:
     check_arraylike(name, values)
     v = P.convert(values, dt, weak)
     vs = shape(v)
@@ -509,80 +541,160 @@ class _IndexUpdateRef:
         x = _operand(self.array)
         return x, _Plan(shape(x), _expand_index(self.index, shape(x)))
 
-    def get(self, *, indices_are_sorted: bool = False, unique_indices: bool = False,
-            mode: Any = None, fill_value: Any = None, out_sharding: Any = None) -> Any:
+    def get(
+        self,
+        *,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+        fill_value: Any = None,
+        out_sharding: Any = None,
+    ) -> Any:
         """`x[idx]`, with a choice of out-of-bounds `mode` ('clip', 'fill', ...)."""
         x, plan = self._plan()
         if mode is None and fill_value is None:
             return getitem(x, self.index)
         return plan.gather(x, mode=mode, fill_value=fill_value)
 
-    def _update(self, kind: str, values: Any, mode: Any, indices_are_sorted: bool,
-                unique_indices: bool) -> Any:
+    def _update(
+        self, kind: str, values: Any, mode: Any, indices_are_sorted: bool, unique_indices: bool
+    ) -> Any:
         x, plan = self._plan()
         a = P.aval(x)
         upd = _broadcast_updates(f"at[].{kind}", values, plan.out_shape, a.dtype, a.weak_type)
-        return plan.scatter(x, upd, kind, mode=mode, indices_are_sorted=indices_are_sorted,
-                            unique_indices=unique_indices)
+        return plan.scatter(
+            x,
+            upd,
+            kind,
+            mode=mode,
+            indices_are_sorted=indices_are_sorted,
+            unique_indices=unique_indices,
+        )
 
-    def set(self, values: Any, *, indices_are_sorted: bool = False,
-            unique_indices: bool = False, mode: Any = None) -> Any:
+    def set(
+        self,
+        values: Any,
+        *,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> Any:
         """`x` with `x[idx] = values` (later duplicates win); out-of-bounds updates dropped."""
         return self._update("set", values, mode, indices_are_sorted, unique_indices)
 
-    def add(self, values: Any, *, indices_are_sorted: bool = False,
-            unique_indices: bool = False, mode: Any = None) -> Any:
+    def add(
+        self,
+        values: Any,
+        *,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> Any:
         """`x` with `x[idx] += values` (duplicates accumulate)."""
         return self._update("add", values, mode, indices_are_sorted, unique_indices)
 
-    def subtract(self, values: Any, *, indices_are_sorted: bool = False,
-                 unique_indices: bool = False, mode: Any = None) -> Any:
+    def subtract(
+        self,
+        values: Any,
+        *,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> Any:
         """`x` with `x[idx] -= values`."""
         from jaxlite._src.numpy.ufuncs import negative  # noqa: PLC0415
 
         return self._update("add", negative(values), mode, indices_are_sorted, unique_indices)
 
-    def multiply(self, values: Any, *, indices_are_sorted: bool = False,
-                 unique_indices: bool = False, mode: Any = None) -> Any:
+    def multiply(
+        self,
+        values: Any,
+        *,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> Any:
         """`x` with `x[idx] *= values` (duplicates accumulate)."""
         return self._update("mul", values, mode, indices_are_sorted, unique_indices)
 
     mul = multiply
 
-    def divide(self, values: Any, *, indices_are_sorted: bool = False,
-               unique_indices: bool = False, mode: Any = None) -> Any:
+    def divide(
+        self,
+        values: Any,
+        *,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> Any:
         """`x / 1` with `x[idx] /= values` (integer arrays become float)."""
         from jaxlite._src.numpy import ufuncs  # noqa: PLC0415
 
         x = _operand(self.array)
         (xf,) = P.promote_dtypes_inexact(x)
         ref = _IndexUpdateRef(xf, self.index)
-        return ref.set(ufuncs.divide(ref.get(mode=mode), values), mode=mode,
-                       indices_are_sorted=indices_are_sorted, unique_indices=unique_indices)
+        return ref.set(
+            ufuncs.divide(ref.get(mode=mode), values),
+            mode=mode,
+            indices_are_sorted=indices_are_sorted,
+            unique_indices=unique_indices,
+        )
 
-    def power(self, values: Any, *, indices_are_sorted: bool = False,
-              unique_indices: bool = False, mode: Any = None) -> Any:
+    def power(
+        self,
+        values: Any,
+        *,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> Any:
         """`x` with `x[idx] **= values`."""
         from jaxlite._src.numpy import ufuncs  # noqa: PLC0415
 
-        return self.set(ufuncs.power(self.get(mode=mode), values), mode=mode,
-                        indices_are_sorted=indices_are_sorted, unique_indices=unique_indices)
+        return self.set(
+            ufuncs.power(self.get(mode=mode), values),
+            mode=mode,
+            indices_are_sorted=indices_are_sorted,
+            unique_indices=unique_indices,
+        )
 
-    def min(self, values: Any, *, indices_are_sorted: bool = False,
-            unique_indices: bool = False, mode: Any = None) -> Any:
+    def min(
+        self,
+        values: Any,
+        *,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> Any:
         """`x` with `x[idx] = minimum(x[idx], values)`."""
         return self._update("min", values, mode, indices_are_sorted, unique_indices)
 
-    def max(self, values: Any, *, indices_are_sorted: bool = False,
-            unique_indices: bool = False, mode: Any = None) -> Any:
+    def max(
+        self,
+        values: Any,
+        *,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> Any:
         """`x` with `x[idx] = maximum(x[idx], values)`."""
         return self._update("max", values, mode, indices_are_sorted, unique_indices)
 
-    def apply(self, func: Any, *, indices_are_sorted: bool = False,
-              unique_indices: bool = False, mode: Any = None) -> Any:
+    def apply(
+        self,
+        func: Any,
+        *,
+        indices_are_sorted: bool = False,
+        unique_indices: bool = False,
+        mode: Any = None,
+    ) -> Any:
         """`x` with `x[idx] = func(x[idx])` (`func` is applied elementwise)."""
-        return self.set(func(self.get(mode=mode)), mode=mode,
-                        indices_are_sorted=indices_are_sorted, unique_indices=unique_indices)
+        return self.set(
+            func(self.get(mode=mode)),
+            mode=mode,
+            indices_are_sorted=indices_are_sorted,
+            unique_indices=unique_indices,
+        )
 
 
 class _IndexUpdateHelper:
@@ -608,9 +720,16 @@ def _fill_mode(mode: Any) -> Any:
     return "fill" if mode is None else mode
 
 
-def take(a: Any, indices: Any, axis: int | None = None, out: None = None, mode: Any = None,
-         unique_indices: bool = False, indices_are_sorted: bool = False,
-         fill_value: Any = None) -> Any:
+def take(
+    a: Any,
+    indices: Any,
+    axis: int | None = None,
+    out: None = None,
+    mode: Any = None,
+    unique_indices: bool = False,
+    indices_are_sorted: bool = False,
+    fill_value: Any = None,
+) -> Any:
     """Elements of `a` at `indices` along `axis` (flattened if None). Out-of-bounds indices
     read `fill_value` (NaN for floats) unless `mode='clip'`; negative ones count from the end.
     """
@@ -623,7 +742,7 @@ def take(a: Any, indices: Any, axis: int | None = None, out: None = None, mode: 
         axis = 0
     nd = len(shape(x))
     axis = P.canonicalize_axis(axis, nd)
-    idx = indices if not type(indices) in PY_SCALARS else np.asarray(indices)
+    idx = indices if type(indices) not in PY_SCALARS else np.asarray(indices)
     if isinstance(idx, np.ndarray) or isinstance(idx, np.generic):
         idx = np.asarray(idx)
     if dtype_of(idx).kind not in "iu":
@@ -639,8 +758,9 @@ def take(a: Any, indices: Any, axis: int | None = None, out: None = None, mode: 
     return plan.gather(x, mode=_fill_mode(mode), fill_value=fill_value)
 
 
-def take_along_axis(arr: Any, indices: Any, axis: int | None, mode: Any = None,
-                    fill_value: Any = None) -> Any:
+def take_along_axis(
+    arr: Any, indices: Any, axis: int | None, mode: Any = None, fill_value: Any = None
+) -> Any:
     """Picks `arr` values at `indices` along `axis`; other axes broadcast (as NumPy's)."""
     check_arraylike("take_along_axis", arr, indices)
     x = _operand(arr)
@@ -707,7 +827,8 @@ def diagonal(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
     rows = np.arange(length, dtype=idt) - min(offset, 0)
     cols = np.arange(length, dtype=idt) + max(offset, 0)
     entries = [("slice", slice(None))] * (nd - 2) + [
-        ("arr", wrap(rows, False), 1), ("arr", wrap(cols, False), 1)
+        ("arr", wrap(rows, False), 1),
+        ("arr", wrap(cols, False), 1),
     ]
     return _Plan(s, entries).gather(x)
 
@@ -740,8 +861,9 @@ def diagflat(v: Any, k: int = 0) -> Any:
     return diag(lax.reshape(x, (int(np.prod(shape(x), dtype=np.int64)),)), k)
 
 
-def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None,
-          out: None = None) -> Any:
+def trace(
+    a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None, out: None = None
+) -> Any:
     """Sum along the `offset` diagonal (small ints sum in int32)."""
     from jaxlite._src.numpy.reductions import sum as _sum  # noqa: PLC0415
 
@@ -784,8 +906,15 @@ def argwhere(a: Any, *, size: int | None = None, fill_value: Any = None) -> Any:
     return wrap(np.argwhere(v).astype(_dtypes.default_int_dtype()), False)
 
 
-def compress(condition: Any, a: Any, axis: int | None = None, *, size: Any = None,
-             fill_value: Any = 0, out: None = None) -> Any:
+def compress(
+    condition: Any,
+    a: Any,
+    axis: int | None = None,
+    *,
+    size: Any = None,
+    fill_value: Any = 0,
+    out: None = None,
+) -> Any:
     """Slices of `a` along `axis` where the (concrete) condition holds."""
     c = _concrete(condition, "compress").astype(bool)
     x = _operand(a)
@@ -808,8 +937,7 @@ def select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
 
     if len(condlist) != len(choicelist):
         raise ValueError(
-            "condlist must have length equal to choicelist ({} vs {})".format(
-                len(condlist), len(choicelist))
+            f"condlist must have length equal to choicelist ({len(condlist)} vs {len(choicelist)})"
         )
     if not condlist:
         raise ValueError("condlist must be non-empty")
@@ -819,8 +947,9 @@ def select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
     return out
 
 
-def searchsorted(a: Any, v: Any, side: str = "left", sorter: Any = None, *,
-                 method: str = "scan") -> Any:
+def searchsorted(
+    a: Any, v: Any, side: str = "left", sorter: Any = None, *, method: str = "scan"
+) -> Any:
     """Insertion points of `v` into the sorted 1-D `a` (int32), by counting comparisons."""
     from jaxlite._src.numpy import ufuncs  # noqa: PLC0415
     from jaxlite._src.numpy.reductions import sum as _sum  # noqa: PLC0415

@@ -9,8 +9,6 @@ from typing import Any
 
 import numpy as np
 
-from jaxlite._src.array import Array
-from jaxlite._src.core import Tracer
 from jaxlite._src.numpy import _lax as lax
 from jaxlite._src.numpy import promotion as P
 from jaxlite._src.numpy.promotion import (
@@ -28,9 +26,14 @@ def _operands(name: str, *args: Any) -> list[Any]:
     return [P.to_jax(a) if type(a) not in PY_SCALARS else a for a in P.promote_dtypes(*args)]
 
 
-def _dot_general(a: Any, b: Any, contract: tuple[Sequence[int], Sequence[int]],
-                 batch: tuple[Sequence[int], Sequence[int]] = ((), ()),
-                 precision: Any = None, preferred_element_type: Any = None) -> Any:
+def _dot_general(
+    a: Any,
+    b: Any,
+    contract: tuple[Sequence[int], Sequence[int]],
+    batch: tuple[Sequence[int], Sequence[int]] = ((), ()),
+    precision: Any = None,
+    preferred_element_type: Any = None,
+) -> Any:
     pet = preferred_element_type
     if pet is None:
         pet = dtype_of(a)
@@ -39,8 +42,7 @@ def _dot_general(a: Any, b: Any, contract: tuple[Sequence[int], Sequence[int]],
 
 
 def _pet(preferred_element_type: Any) -> Any:
-    return None if preferred_element_type is None else P.user_dtype(preferred_element_type,
-                                                                     "dot")
+    return None if preferred_element_type is None else P.user_dtype(preferred_element_type, "dot")
 
 
 def matmul(a: Any, b: Any, *, precision: Any = None, preferred_element_type: Any = None) -> Any:
@@ -62,14 +64,19 @@ def matmul(a: Any, b: Any, *, precision: Any = None, preferred_element_type: Any
             f"({ka},) and ({kb},)."
         )
     if nb <= 2:
-        return _dot_general(a, b, ((na - 1,), (0 if nb == 1 else nb - 2,)),
-                            precision=precision, preferred_element_type=pet)
+        return _dot_general(
+            a,
+            b,
+            ((na - 1,), (0 if nb == 1 else nb - 2,)),
+            precision=precision,
+            preferred_element_type=pet,
+        )
     if na == 1:
-        return _dot_general(a, b, ((0,), (nb - 2,)), precision=precision,
-                            preferred_element_type=pet)
+        return _dot_general(
+            a, b, ((0,), (nb - 2,)), precision=precision, preferred_element_type=pet
+        )
     if na == 2:
-        out = _dot_general(a, b, ((1,), (nb - 2,)), precision=precision,
-                           preferred_element_type=pet)
+        out = _dot_general(a, b, ((1,), (nb - 2,)), precision=precision, preferred_element_type=pet)
         # (m, batch..., n) -> (batch..., m, n)
         nbatch = nb - 2
         perm = (*range(1, 1 + nbatch), 0, 1 + nbatch)
@@ -79,8 +86,9 @@ def matmul(a: Any, b: Any, *, precision: Any = None, preferred_element_type: Any
     b = P.broadcast_to_shape(b, batch + sb[-2:])
     nbatch = len(batch)
     bd = tuple(range(nbatch))
-    return _dot_general(a, b, ((nbatch + 1,), (nbatch,)), (bd, bd), precision=precision,
-                        preferred_element_type=pet)
+    return _dot_general(
+        a, b, ((nbatch + 1,), (nbatch,)), (bd, bd), precision=precision, preferred_element_type=pet
+    )
 
 
 def dot(a: Any, b: Any, *, precision: Any = None, preferred_element_type: Any = None) -> Any:
@@ -100,8 +108,9 @@ def dot(a: Any, b: Any, *, precision: Any = None, preferred_element_type: Any = 
             f"dot_general requires contracting dimensions to have the same shape, got "
             f"({sa[-1]},) and ({sb[kb]},)."
         )
-    return _dot_general(a, b, ((len(sa) - 1,), (kb,)), precision=precision,
-                        preferred_element_type=pet)
+    return _dot_general(
+        a, b, ((len(sa) - 1,), (kb,)), precision=precision, preferred_element_type=pet
+    )
 
 
 def vdot(a: Any, b: Any, *, precision: Any = None, preferred_element_type: Any = None) -> Any:
@@ -114,8 +123,15 @@ def vdot(a: Any, b: Any, *, precision: Any = None, preferred_element_type: Any =
     return dot(a, b, precision=precision, preferred_element_type=preferred_element_type)
 
 
-def vecdot(x1: Any, x2: Any, /, *, axis: int = -1, precision: Any = None,
-           preferred_element_type: Any = None) -> Any:
+def vecdot(
+    x1: Any,
+    x2: Any,
+    /,
+    *,
+    axis: int = -1,
+    precision: Any = None,
+    preferred_element_type: Any = None,
+) -> Any:
     """Conjugated dot product along `axis`, broadcasting the other axes."""
     from jaxlite._src.numpy.reductions import sum as _sum  # noqa: PLC0415
     from jaxlite._src.numpy.ufuncs import conjugate, multiply  # noqa: PLC0415
@@ -129,8 +145,13 @@ def inner(a: Any, b: Any, *, precision: Any = None, preferred_element_type: Any 
     sa, sb = shape(a), shape(b)
     if not sa or not sb:
         return dot(a, b)
-    return tensordot(a, b, ((len(sa) - 1,), (len(sb) - 1,)), precision=precision,
-                     preferred_element_type=preferred_element_type)
+    return tensordot(
+        a,
+        b,
+        ((len(sa) - 1,), (len(sb) - 1,)),
+        precision=precision,
+        preferred_element_type=preferred_element_type,
+    )
 
 
 def outer(a: Any, b: Any, out: None = None) -> Any:
@@ -144,16 +165,18 @@ def outer(a: Any, b: Any, out: None = None) -> Any:
     return multiply(lax.broadcast_in_dim(a, (n, m), (0,)), lax.broadcast_in_dim(b, (n, m), (1,)))
 
 
-def tensordot(a: Any, b: Any, axes: Any = 2, *, precision: Any = None,
-              preferred_element_type: Any = None) -> Any:
+def tensordot(
+    a: Any, b: Any, axes: Any = 2, *, precision: Any = None, preferred_element_type: Any = None
+) -> Any:
     """Contracts the last `axes` axes of `a` with the first of `b`, or the given axis pairs."""
     a, b = _operands("tensordot", a, b)
     sa, sb = shape(a), shape(b)
     if isinstance(axes, int) or (np.ndim(axes) == 0 and not isinstance(axes, (tuple, list))):
         n = operator.index(axes)
         if n > min(len(sa), len(sb)):
-            raise TypeError(f"Number of tensordot axes (axes {n}) exceeds input ranks "
-                            f"({len(sa)} and {len(sb)})")
+            raise TypeError(
+                f"Number of tensordot axes (axes {n}) exceeds input ranks ({len(sa)} and {len(sb)})"
+            )
         ca = tuple(range(len(sa) - n, len(sa)))
         cb = tuple(range(n))
     else:
@@ -163,8 +186,9 @@ def tensordot(a: Any, b: Any, axes: Any = 2, *, precision: Any = None,
         ax_a = (ax_a,) if np.ndim(ax_a) == 0 else tuple(ax_a)
         ax_b = (ax_b,) if np.ndim(ax_b) == 0 else tuple(ax_b)
         if len(ax_a) != len(ax_b):
-            raise TypeError("tensordot requires axes lists to have equal length, got "
-                            f"{ax_a} and {ax_b}.")
+            raise TypeError(
+                f"tensordot requires axes lists to have equal length, got {ax_a} and {ax_b}."
+            )
         ca = tuple(canonicalize_axis(x, len(sa)) for x in ax_a)
         cb = tuple(canonicalize_axis(x, len(sb)) for x in ax_b)
     for i, j in zip(ca, cb, strict=True):
@@ -173,8 +197,9 @@ def tensordot(a: Any, b: Any, axes: Any = 2, *, precision: Any = None,
                 "dot_general requires contracting dimensions to have the same shape, got "
                 f"{tuple(sa[k] for k in ca)} and {tuple(sb[k] for k in cb)}."
             )
-    return _dot_general(a, b, (ca, cb), precision=precision,
-                        preferred_element_type=_pet(preferred_element_type))
+    return _dot_general(
+        a, b, (ca, cb), precision=precision, preferred_element_type=_pet(preferred_element_type)
+    )
 
 
 def kron(a: Any, b: Any) -> Any:
@@ -208,9 +233,7 @@ def _parse_einsum(subscripts: str, shapes: list[tuple[int, ...]]) -> tuple[list[
         lhs, out, explicit = subscripts, "", False
     ins = lhs.split(",")
     if len(ins) != len(shapes):
-        raise ValueError(
-            f"einsum: {len(ins)} input subscripts for {len(shapes)} operands"
-        )
+        raise ValueError(f"einsum: {len(ins)} input subscripts for {len(shapes)} operands")
     used = set(subscripts)
     spare = [c for c in string.ascii_uppercase + string.ascii_lowercase if c not in used]
     ell_nd = 0
@@ -222,11 +245,10 @@ def _parse_einsum(subscripts: str, shapes: list[tuple[int, ...]]) -> tuple[list[
     for term, s in zip(ins, shapes, strict=True):
         if "..." in term:
             k = len(s) - (len(term) - 3)
-            term = term.replace("...", ell[ell_nd - k:] if k else "")
+            term = term.replace("...", ell[ell_nd - k :] if k else "")
         if len(term) != len(s):
             raise ValueError(
-                f"einsum: subscript '{term}' has {len(term)} labels for an operand of rank "
-                f"{len(s)}"
+                f"einsum: subscript '{term}' has {len(term)} labels for an operand of rank {len(s)}"
             )
         new_ins.append(term)
     if explicit:
@@ -257,16 +279,21 @@ def _diagonal_labels(x: Any, labels: str) -> tuple[Any, str]:
         for ax in axes[1:]:
             eq = lax.eq(first, lax.broadcasted_iota(idt, s, ax))
             mask = eq if mask is None else lax.bitwise_and(mask, eq)
-        x = where(mask, x, P.broadcast_to_shape(
-            P.convert(0, dtype_of(x), False), s))
+        x = where(mask, x, P.broadcast_to_shape(P.convert(0, dtype_of(x), False), s))
         x = lax.reduce_sum(x, tuple(axes[1:]))
         labels = "".join(ch for i, ch in enumerate(labels) if i not in axes[1:])
     return x, labels
 
 
-def einsum(subscripts: str, *operands: Any, out: None = None, optimize: Any = "auto",
-           precision: Any = None, preferred_element_type: Any = None,
-           _dot_general: Any = None) -> Any:
+def einsum(
+    subscripts: str,
+    *operands: Any,
+    out: None = None,
+    optimize: Any = "auto",
+    precision: Any = None,
+    preferred_element_type: Any = None,
+    _dot_general: Any = None,
+) -> Any:
     """Einstein summation: contractions by `dot_general`, other sums by `reduce_sum`.
 
     Supports explicit and implicit outputs, '...', and repeated labels (diagonals, traces).
@@ -299,7 +326,7 @@ def einsum(subscripts: str, *operands: Any, out: None = None, optimize: Any = "a
 
     def needed_later(idx: int) -> set[str]:
         keep = set(outl)
-        for _, t in terms[idx + 1:]:
+        for _, t in terms[idx + 1 :]:
             keep |= set(t)
         return keep
 
@@ -326,8 +353,9 @@ def einsum(subscripts: str, *operands: Any, out: None = None, optimize: Any = "a
             (tuple(acc_t.index(c) for c in contract), tuple(t.index(c) for c in contract)),
             (tuple(acc_t.index(c) for c in batch), tuple(t.index(c) for c in batch)),
         )
-        acc = lax.dot_general(acc, o, dims, precision=precision,
-                              preferred_element_type=pet or dtype_of(acc))
+        acc = lax.dot_general(
+            acc, o, dims, precision=precision, preferred_element_type=pet or dtype_of(acc)
+        )
         acc_t = (
             "".join(batch)
             + "".join(c for c in acc_t if c not in shared)
@@ -347,6 +375,3 @@ def einsum(subscripts: str, *operands: Any, out: None = None, optimize: Any = "a
     if pet is not None and dtype_of(acc) != pet:
         acc = lax.convert_element_type(acc, pet)
     return acc
-
-
-_ = (Array, Tracer)

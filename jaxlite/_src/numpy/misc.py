@@ -7,8 +7,6 @@ from typing import Any
 import numpy as np
 
 from jaxlite._src import dtypes as _dtypes
-from jaxlite._src.array import Array
-from jaxlite._src.core import Tracer
 from jaxlite._src.numpy import _lax as lax
 from jaxlite._src.numpy import promotion as P
 from jaxlite._src.numpy import reductions, ufuncs
@@ -27,8 +25,7 @@ set_printoptions = np.set_printoptions
 get_printoptions = np.get_printoptions
 
 
-def allclose(a: Any, b: Any, rtol: Any = 1e-05, atol: Any = 1e-08,
-             equal_nan: bool = False) -> Any:
+def allclose(a: Any, b: Any, rtol: Any = 1e-05, atol: Any = 1e-08, equal_nan: bool = False) -> Any:
     """True if every element of `a` is close to `b` (see `isclose`)."""
     return reductions.all(ufuncs.isclose(a, b, rtol, atol, equal_nan))
 
@@ -85,8 +82,9 @@ def isreal(x: Any) -> Any:
     return ufuncs.equal(i, wrap(np.zeros((), dtype_of(i))[()], False))
 
 
-def nan_to_num(x: Any, copy: bool = True, nan: Any = 0.0, posinf: Any = None,
-               neginf: Any = None) -> Any:
+def nan_to_num(
+    x: Any, copy: bool = True, nan: Any = 0.0, posinf: Any = None, neginf: Any = None
+) -> Any:
     """NaN to `nan`, +inf/-inf to `posinf`/`neginf` (default: the dtype's max/min)."""
     check_arraylike("nan_to_num", x)
     (x,) = P.promote_dtypes(x)
@@ -95,14 +93,17 @@ def nan_to_num(x: Any, copy: bool = True, nan: Any = 0.0, posinf: Any = None,
     if dt.kind not in "fc":
         return x
     if dt.kind == "c":
-        return lax.complex(nan_to_num(lax.real(x), nan=nan, posinf=posinf, neginf=neginf),
-                           nan_to_num(lax.imag(x), nan=nan, posinf=posinf, neginf=neginf))
+        return lax.complex(
+            nan_to_num(lax.real(x), nan=nan, posinf=posinf, neginf=neginf),
+            nan_to_num(lax.imag(x), nan=nan, posinf=posinf, neginf=neginf),
+        )
     info = np.finfo(dt)
     posinf = info.max if posinf is None else posinf
     neginf = info.min if neginf is None else neginf
     w = P.aval(x).weak_type
-    out = ufuncs.where(ufuncs.isnan(x), P.convert(nan, dt, w) if type(nan) in PY_SCALARS
-                       else nan, x)
+    out = ufuncs.where(
+        ufuncs.isnan(x), P.convert(nan, dt, w) if type(nan) in PY_SCALARS else nan, x
+    )
     out = ufuncs.where(ufuncs.isposinf(out), wrap(np.asarray(posinf, dt)[()], w), out)
     out = ufuncs.where(ufuncs.isneginf(out), wrap(np.asarray(neginf, dt)[()], w), out)
     return out
@@ -118,14 +119,14 @@ def unravel_index(indices: Any, shape: tuple[int, ...]) -> tuple:  # noqa: F811
     total = int(np.prod(dims, dtype=np.int64))
     dt = dtype_of(idx)
     idx = ufuncs.clip(idx, -total, total - 1)
-    idx = ufuncs.where(ufuncs.less(idx, wrap(np.zeros((), dt)[()], False)),
-                       ufuncs.add(idx, wrap(np.asarray(total, dt)[()], False)), idx)
+    idx = ufuncs.where(
+        ufuncs.less(idx, wrap(np.zeros((), dt)[()], False)),
+        ufuncs.add(idx, wrap(np.asarray(total, dt)[()], False)),
+        idx,
+    )
     out = []
     for d in reversed(dims):
         dd = wrap(np.asarray(d, dt)[()], False)
         out.append(ufuncs.remainder(idx, dd))
         idx = ufuncs.floor_divide(idx, dd)
     return tuple(reversed(out))
-
-
-_ = (Array, Tracer)

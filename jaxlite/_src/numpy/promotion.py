@@ -220,8 +220,10 @@ def broadcast_operands(name: str, args: list[Any]) -> list[Any]:
     if not full or all(s == full[0] for s in full):
         return args
     out_shape = broadcast_shapes(name, *shapes)
-    return [x if not s or s == out_shape else broadcast_to_shape(x, out_shape)
-            for x, s in zip(args, shapes, strict=True)]
+    return [
+        x if not s or s == out_shape else broadcast_to_shape(x, out_shape)
+        for x, s in zip(args, shapes, strict=True)
+    ]
 
 
 def promote_args(name: str, *args: Any) -> list[Any]:

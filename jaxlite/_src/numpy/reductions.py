@@ -95,8 +95,10 @@ def _reduction(
     if where_ is not None:
         if identity is None:
             if initial is None:
-                raise ValueError(f"reduction operation {name} does not have an identity, so to "
-                                 "use a where mask one has to specify 'initial'")
+                raise ValueError(
+                    f"reduction operation {name} does not have an identity, so to "
+                    "use a where mask one has to specify 'initial'"
+                )
             ident = _min_or_max_identity(name, dt)
         else:
             ident = identity
@@ -109,8 +111,11 @@ def _reduction(
                 )
     out = lax_reduce(x, axes)
     if initial is not None:
-        init = P.convert(initial, dt, False) if type(initial) in PY_SCALARS else P.convert(
-            P.to_jax(initial), dt, False)
+        init = (
+            P.convert(initial, dt, False)
+            if type(initial) in PY_SCALARS
+            else P.convert(P.to_jax(initial), dt, False)
+        )
         out = op_for_initial(init, out)
     if keepdims:
         out = _keepdims(out, s, axes)
@@ -129,58 +134,124 @@ def _min_or_max_identity(name: str, dt: np.dtype) -> Any:
     raise TypeError(f"{name} does not support dtype {dt}")
 
 
-def sum(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims: bool = False,  # noqa: A001
-        initial: Any = None, where: Any = None, promote_integers: bool = True) -> Any:
+def sum(
+    a: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: None = None,
+    keepdims: bool = False,  # noqa: A001
+    initial: Any = None,
+    where: Any = None,
+    promote_integers: bool = True,
+) -> Any:
     """Sum over `axis` (all axes by default); small ints and bools sum in int32."""
     _no_out("sum", out)
-    return _reduction("sum", a, axis, dtype, keepdims, initial, where, lax.reduce_sum, 0,
-                      promote_ints=True, op_for_initial=lax.add,
-                      promote_integers=promote_integers)
+    return _reduction(
+        "sum",
+        a,
+        axis,
+        dtype,
+        keepdims,
+        initial,
+        where,
+        lax.reduce_sum,
+        0,
+        promote_ints=True,
+        op_for_initial=lax.add,
+        promote_integers=promote_integers,
+    )
 
 
-def prod(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims: bool = False,
-         initial: Any = None, where: Any = None, promote_integers: bool = True) -> Any:
+def prod(
+    a: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: None = None,
+    keepdims: bool = False,
+    initial: Any = None,
+    where: Any = None,
+    promote_integers: bool = True,
+) -> Any:
     """Product over `axis`; small ints and bools multiply in int32."""
     _no_out("prod", out)
-    return _reduction("prod", a, axis, dtype, keepdims, initial, where, lax.reduce_prod, 1,
-                      promote_ints=True, op_for_initial=lax.mul,
-                      promote_integers=promote_integers)
+    return _reduction(
+        "prod",
+        a,
+        axis,
+        dtype,
+        keepdims,
+        initial,
+        where,
+        lax.reduce_prod,
+        1,
+        promote_ints=True,
+        op_for_initial=lax.mul,
+        promote_integers=promote_integers,
+    )
 
 
-def max(a: Any, axis: Any = None, out: None = None, keepdims: bool = False,  # noqa: A001
-        initial: Any = None, where: Any = None) -> Any:
+def max(
+    a: Any,
+    axis: Any = None,
+    out: None = None,
+    keepdims: bool = False,  # noqa: A001
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
     """Maximum over `axis` (NaNs propagate)."""
     _no_out("max", out)
-    return _reduction("max", a, axis, None, keepdims, initial, where, lax.reduce_max, None,
-                      op_for_initial=lax.max)
+    return _reduction(
+        "max", a, axis, None, keepdims, initial, where, lax.reduce_max, None, op_for_initial=lax.max
+    )
 
 
-def min(a: Any, axis: Any = None, out: None = None, keepdims: bool = False,  # noqa: A001
-        initial: Any = None, where: Any = None) -> Any:
+def min(
+    a: Any,
+    axis: Any = None,
+    out: None = None,
+    keepdims: bool = False,  # noqa: A001
+    initial: Any = None,
+    where: Any = None,
+) -> Any:
     """Minimum over `axis` (NaNs propagate)."""
     _no_out("min", out)
-    return _reduction("min", a, axis, None, keepdims, initial, where, lax.reduce_min, None,
-                      op_for_initial=lax.min)
+    return _reduction(
+        "min", a, axis, None, keepdims, initial, where, lax.reduce_min, None, op_for_initial=lax.min
+    )
 
 
 amax = max
 amin = min
 
 
-def all(a: Any, axis: Any = None, out: None = None, keepdims: bool = False, *,  # noqa: A001
-        where: Any = None) -> Any:
+def all(
+    a: Any,
+    axis: Any = None,
+    out: None = None,
+    keepdims: bool = False,
+    *,  # noqa: A001
+    where: Any = None,
+) -> Any:
     """True where every element along `axis` is nonzero."""
     _no_out("all", out)
-    return _reduction("all", a, axis, None, keepdims, None, where, lax.reduce_and, True,
-                      to_bool=True)
+    return _reduction(
+        "all", a, axis, None, keepdims, None, where, lax.reduce_and, True, to_bool=True
+    )
 
 
-def any(a: Any, axis: Any = None, out: None = None, keepdims: bool = False, *,  # noqa: A001
-        where: Any = None) -> Any:
+def any(
+    a: Any,
+    axis: Any = None,
+    out: None = None,
+    keepdims: bool = False,
+    *,  # noqa: A001
+    where: Any = None,
+) -> Any:
     """True where some element along `axis` is nonzero."""
     _no_out("any", out)
-    return _reduction("any", a, axis, None, keepdims, None, where, lax.reduce_or, False,
-                      to_bool=True)
+    return _reduction(
+        "any", a, axis, None, keepdims, None, where, lax.reduce_or, False, to_bool=True
+    )
 
 
 def _no_out(name: str, out: Any) -> None:
@@ -196,8 +267,15 @@ def _upcast_f16(dt: np.dtype) -> np.dtype:
     return np.dtype(np.float32) if dt == np.float16 else dt
 
 
-def mean(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims: bool = False,
-         *, where: Any = None) -> Any:
+def mean(
+    a: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: None = None,
+    keepdims: bool = False,
+    *,
+    where: Any = None,
+) -> Any:
     """Arithmetic mean over `axis`; integer inputs give float32 (float64 with x64)."""
     _no_out("mean", out)
     x = _arr("mean", a)
@@ -213,9 +291,13 @@ def mean(a: Any, axis: Any = None, dtype: Any = None, out: None = None, keepdims
         total = sum(x, axis=axes, dtype=comp, keepdims=keepdims)
     else:
         mask = P.broadcast_to_shape(_as_bool(where), s)
-        n = sum(lax.convert_element_type(lax.convert_element_type(mask,
-                                                                  _dtypes.default_int_dtype()),
-                                         comp), axis=axes, keepdims=keepdims)
+        n = sum(
+            lax.convert_element_type(
+                lax.convert_element_type(mask, _dtypes.default_int_dtype()), comp
+            ),
+            axis=axes,
+            keepdims=keepdims,
+        )
         total = sum(x, axis=axes, dtype=comp, keepdims=keepdims, where=mask)
     out_ = lax.div(total, n)
     return out_ if comp == res_dt else lax.convert_element_type(out_, res_dt)
@@ -226,8 +308,17 @@ def _as_bool(m: Any) -> Any:
     return m if dtype_of(m) == _BOOL else lax.ne(m, const(dtype_of(m), 0))
 
 
-def var(a: Any, axis: Any = None, dtype: Any = None, out: None = None, ddof: int = 0,
-        keepdims: bool = False, *, where: Any = None, correction: Any = None) -> Any:
+def var(
+    a: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+    *,
+    where: Any = None,
+    correction: Any = None,
+) -> Any:
     """Variance over `axis` with `ddof` delta degrees of freedom (NaN when n <= ddof)."""
     _no_out("var", out)
     if correction is not None:
@@ -257,8 +348,12 @@ def var(a: Any, axis: Any = None, dtype: Any = None, out: None = None, ddof: int
     else:
         mask = P.broadcast_to_shape(_as_bool(where), s)
         n = sum(lax.convert_element_type(mask, real_comp), axis=axes, keepdims=keepdims)
-    normalizer = lax.sub(n, P.convert(ddof, real_comp, False) if type(ddof) in PY_SCALARS
-                         else P.convert(ddof, real_comp, False))
+    normalizer = lax.sub(
+        n,
+        P.convert(ddof, real_comp, False)
+        if type(ddof) in PY_SCALARS
+        else P.convert(ddof, real_comp, False),
+    )
     total = sum(sq, axis=axes, keepdims=keepdims, where=where)
     result = lax.div(total, normalizer)
     result = where_fn(lax.gt(normalizer, const(real_comp, 0)), result, const(real_comp, np.nan))
@@ -268,8 +363,17 @@ def var(a: Any, axis: Any = None, dtype: Any = None, out: None = None, ddof: int
 where_fn = where
 
 
-def std(a: Any, axis: Any = None, dtype: Any = None, out: None = None, ddof: int = 0,
-        keepdims: bool = False, *, where: Any = None, correction: Any = None) -> Any:
+def std(
+    a: Any,
+    axis: Any = None,
+    dtype: Any = None,
+    out: None = None,
+    ddof: int = 0,
+    keepdims: bool = False,
+    *,
+    where: Any = None,
+    correction: Any = None,
+) -> Any:
     """Standard deviation: `sqrt(var(...))`."""
     _no_out("std", out)
     return lax.sqrt(var(a, axis, dtype, None, ddof, keepdims, where=where, correction=correction))
@@ -319,8 +423,9 @@ def count_nonzero(a: Any, axis: Any = None, keepdims: bool = False) -> Any:
     return sum(x, axis=axis, dtype=_dtypes.default_int_dtype(), keepdims=keepdims)
 
 
-def average(a: Any, axis: Any = None, weights: Any = None, returned: bool = False,
-            keepdims: bool = False) -> Any:
+def average(
+    a: Any, axis: Any = None, weights: Any = None, returned: bool = False, keepdims: bool = False
+) -> Any:
     """Weighted mean over `axis` (plain mean without weights)."""
     if weights is None:
         avg = mean(a, axis=axis, keepdims=keepdims)
@@ -400,8 +505,7 @@ def nanmean(a: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False)
 # Cumulative reductions
 
 
-def _cumulative(name: str, a: Any, axis: Any, dtype: Any, lax_fn: Callable,
-                promote: bool) -> Any:
+def _cumulative(name: str, a: Any, axis: Any, dtype: Any, lax_fn: Callable, promote: bool) -> Any:
     x = _arr(name, a)
     if axis is None:
         x = lax.reshape(x, (int(np.prod(shape(x), dtype=np.int64)),))
@@ -449,8 +553,15 @@ def nancumprod(a: Any, axis: int | None = None, dtype: Any = None) -> Any:
 # Sorting
 
 
-def sort(a: Any, axis: int | None = -1, *, kind: Any = None, order: Any = None,
-         stable: bool = True, descending: bool = False) -> Any:
+def sort(
+    a: Any,
+    axis: int | None = -1,
+    *,
+    kind: Any = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Any:
     """Sorted copy along `axis` (flattened when `axis` is None); NaNs sort last."""
     if order is not None:
         raise TypeError("The 'order' argument to sort is not supported.")
@@ -464,8 +575,15 @@ def sort(a: Any, axis: int | None = -1, *, kind: Any = None, order: Any = None,
     return lax.sort(x, dimension=ax, is_stable=stable)
 
 
-def argsort(a: Any, axis: int | None = -1, *, kind: Any = None, order: Any = None,
-            stable: bool = True, descending: bool = False) -> Any:
+def argsort(
+    a: Any,
+    axis: int | None = -1,
+    *,
+    kind: Any = None,
+    order: Any = None,
+    stable: bool = True,
+    descending: bool = False,
+) -> Any:
     """Indices that sort `a` along `axis` (int32); stable by default."""
     if order is not None:
         raise TypeError("The 'order' argument to argsort is not supported.")
@@ -489,24 +607,39 @@ def argsort(a: Any, axis: int | None = -1, *, kind: Any = None, order: Any = Non
     return idx
 
 
-def median(a: Any, axis: Any = None, out: None = None, overwrite_input: bool = False,
-           keepdims: bool = False) -> Any:
+def median(
+    a: Any,
+    axis: Any = None,
+    out: None = None,
+    overwrite_input: bool = False,
+    keepdims: bool = False,
+) -> Any:
     """Median over `axis` (mean of the two middle values for even counts)."""
     return quantile(a, 0.5, axis=axis, keepdims=keepdims)
 
 
-def quantile(a: Any, q: Any, axis: Any = None, out: None = None,
-             overwrite_input: bool = False, method: str = "linear",
-             keepdims: bool = False) -> Any:
+def quantile(
+    a: Any,
+    q: Any,
+    axis: Any = None,
+    out: None = None,
+    overwrite_input: bool = False,
+    method: str = "linear",
+    keepdims: bool = False,
+) -> Any:
     """The `q`-th quantiles (static `q` in [0, 1]) with linear interpolation."""
     if method != "linear":
         raise NotImplementedError("jnp.quantile supports method='linear' only")
     x = _arr("quantile", a)
     if dtype_of(x).kind == "c":
-        raise ValueError("quantile does not support complex input, as the operation is poorly "
-                         "defined.")
-    x = P.convert(x, _upcast_f16(P.to_inexact_dtype(dtype_of(x))), False) \
-        if dtype_of(x).kind not in "f" else x
+        raise ValueError(
+            "quantile does not support complex input, as the operation is poorly defined."
+        )
+    x = (
+        P.convert(x, _upcast_f16(P.to_inexact_dtype(dtype_of(x))), False)
+        if dtype_of(x).kind not in "f"
+        else x
+    )
     s = shape(x)
     axes = _axes(axis, len(s))
     # Move the reduced axes to the end and flatten them into one.
@@ -536,8 +669,14 @@ def quantile(a: Any, q: Any, axis: Any = None, out: None = None,
     return stack(outs)
 
 
-def percentile(a: Any, q: Any, axis: Any = None, out: None = None,
-               overwrite_input: bool = False, method: str = "linear",
-               keepdims: bool = False) -> Any:
+def percentile(
+    a: Any,
+    q: Any,
+    axis: Any = None,
+    out: None = None,
+    overwrite_input: bool = False,
+    method: str = "linear",
+    keepdims: bool = False,
+) -> Any:
     """The `q`-th percentiles (q in [0, 100])."""
     return quantile(a, np.asarray(q) / 100.0, axis=axis, method=method, keepdims=keepdims)

@@ -41,8 +41,8 @@ def _array_arg(name: str, x: Any) -> Any:
 
 def _shape_arg(newshape: Any) -> tuple[int, ...]:
     if isinstance(newshape, Tracer) or (
-        isinstance(newshape, (list, tuple)) and builtins.any(isinstance(d, Tracer)
-                                                             for d in newshape)
+        isinstance(newshape, (list, tuple))
+        and builtins.any(isinstance(d, Tracer) for d in newshape)
     ):
         raise TypeError(
             "Shapes must be 1D sequences of concrete values of integer type, got a traced "
@@ -60,16 +60,16 @@ def _resolve_shape(size: int, old: tuple[int, ...], new: tuple[int, ...]) -> tup
     if -1 in new:
         known = int(np.prod([d for d in new if d != -1], dtype=np.int64))
         if known == 0 or size % known:
-            raise TypeError(f"cannot reshape array of shape {old} (size {size}) into shape "
-                            f"{new}")
+            raise TypeError(f"cannot reshape array of shape {old} (size {size}) into shape {new}")
         new = tuple(size // known if d == -1 else d for d in new)
     if int(np.prod(new, dtype=np.int64)) != size:
         raise TypeError(f"cannot reshape array of shape {old} (size {size}) into shape {new}")
     return new
 
 
-def reshape(a: Any, shape: Any = None, order: str = "C", *, newshape: Any = None,
-            copy: bool | None = None) -> Any:
+def reshape(
+    a: Any, shape: Any = None, order: str = "C", *, newshape: Any = None, copy: bool | None = None
+) -> Any:
     """Gives `a` a new shape with the same size; one dimension may be -1."""
     if order != "C":
         raise NotImplementedError("jnp.reshape supports order='C' only.")
@@ -131,7 +131,7 @@ def moveaxis(a: Any, source: Any, destination: Any) -> Any:
     src = [source] if isinstance(source, int) else list(source)
     dst = [destination] if isinstance(destination, int) else list(destination)
     if len(src) != len(dst):
-        raise ValueError("Inconsistent number of elements: {} vs {}".format(len(src), len(dst)))
+        raise ValueError(f"Inconsistent number of elements: {len(src)} vs {len(dst)}")
     src = [canonicalize_axis(s, nd) for s in src]
     dst = [canonicalize_axis(d, nd) for d in dst]
     perm = [i for i in range(nd) if i not in src]
@@ -239,7 +239,8 @@ def concatenate(arrays: Any, axis: int | None = 0, dtype: Any = None) -> Any:
         if len(shape(a)) != nd:
             raise ValueError(
                 "Cannot concatenate arrays with different numbers of dimensions: got "
-                + ", ".join(str(shape(x)) for x in arrays) + "."
+                + ", ".join(str(shape(x)) for x in arrays)
+                + "."
             )
     axis = canonicalize_axis(axis, nd)
     ref = shape(arrays[0])
@@ -249,7 +250,8 @@ def concatenate(arrays: Any, axis: int | None = 0, dtype: Any = None) -> Any:
             raise TypeError(
                 "Cannot concatenate arrays with shapes that differ in dimensions other than the "
                 f"one being concatenated: concatenating along dimension {axis} for shapes "
-                + ", ".join(str(shape(x)) for x in arrays) + "."
+                + ", ".join(str(shape(x)) for x in arrays)
+                + "."
             )
     if dtype is not None:
         dt = P.user_dtype(dtype, "concatenate")
@@ -403,7 +405,7 @@ def broadcast_to(array: Any, shape: Any) -> Any:
     old = P.shape(x)
     nd = len(new)
     if len(old) > nd or builtins.any(
-        o != 1 and o != n for o, n in zip(old, new[nd - len(old):], strict=True)
+        o != 1 and o != n for o, n in zip(old, new[nd - len(old) :], strict=True)
     ):
         raise ValueError(f"Incompatible shapes for broadcasting: {old} and requested shape {new}")
     if old == new:
@@ -489,8 +491,7 @@ def roll(a: Any, shift: Any, axis: int | Sequence[int] | None = None) -> Any:
 def tile(A: Any, reps: Any) -> Any:
     """Repeats the whole array `reps` times along each axis."""
     x = _array_arg("tile", A)
-    reps = (operator.index(reps),) if np.ndim(reps) == 0 else tuple(operator.index(r)
-                                                                    for r in reps)
+    reps = (operator.index(reps),) if np.ndim(reps) == 0 else tuple(operator.index(r) for r in reps)
     s = shape(x)
     nd = builtins.max(len(reps), len(s))
     s = (1,) * (nd - len(s)) + s
@@ -502,8 +503,9 @@ def tile(A: Any, reps: Any) -> Any:
     return lax.reshape(y, tuple(r * d for r, d in zip(reps, s, strict=True)))
 
 
-def repeat(a: Any, repeats: Any, axis: int | None = None, *,
-           total_repeat_length: int | None = None) -> Any:
+def repeat(
+    a: Any, repeats: Any, axis: int | None = None, *, total_repeat_length: int | None = None
+) -> Any:
     """Repeats each element `repeats` times (static repeats) along `axis`."""
     x = _array_arg("repeat", a)
     if axis is None:
@@ -522,10 +524,10 @@ def repeat(a: Any, repeats: Any, axis: int | None = None, *,
     reps = np.asarray(repeats)
     if reps.ndim == 0:
         r = int(reps)
-        expanded = s[: axis + 1] + (r,) + s[axis + 1:]
+        expanded = s[: axis + 1] + (r,) + s[axis + 1 :]
         dims = tuple(i for i in range(len(s) + 1) if i != axis + 1)
         y = lax.broadcast_in_dim(x, expanded, dims)
-        return lax.reshape(y, s[:axis] + (s[axis] * r,) + s[axis + 1:])
+        return lax.reshape(y, s[:axis] + (s[axis] * r,) + s[axis + 1 :])
     if reps.shape != (s[axis],):
         raise ValueError(f"repeats shape {reps.shape} does not match axis size {s[axis]}")
     idx = np.repeat(np.arange(s[axis]), reps)
@@ -539,9 +541,12 @@ def pad(array: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> An
     x = _array_arg("pad", array)
     s = shape(x)
     nd = len(s)
-    pw = np.broadcast_to(np.asarray(pad_width, dtype=np.int64).reshape(-1, 2)
-                         if np.ndim(pad_width) else np.asarray([[pad_width, pad_width]]),
-                         (nd, 2))
+    pw = np.broadcast_to(
+        np.asarray(pad_width, dtype=np.int64).reshape(-1, 2)
+        if np.ndim(pad_width)
+        else np.asarray([[pad_width, pad_width]]),
+        (nd, 2),
+    )
     if mode == "constant":
         cv = kwargs.get("constant_values", 0)
         if np.ndim(cv) != 0:

@@ -1,15 +1,10 @@
 """Elementwise jnp functions under NumPy's names, composed of lax wrappers.
 
-Eager fast path: with no transformation active, an Array argument whose dtype the lax
-operation takes as is (e.g. float32 for `sin`) skips promotion and `bind` and calls the
-primitive's NumPy implementation directly; the value, dtype and weak type are exactly those
-`bind` would give. Everything else (tracers, Python scalars needing promotion, other dtypes,
-broadcasting) takes the general path: promote, broadcast, call the lax wrapper.
+The factories `_unary`/`_binary` (and the eager fast path they build) are in `ufunc_base`.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +12,6 @@ import numpy as np
 
 from jaxlite._src import dtypes as _dtypes
 from jaxlite._src.array import Array
-from jaxlite._src.core import Tracer
 from jaxlite._src.numpy import _lax as lax
 from jaxlite._src.numpy import promotion as P
 from jaxlite._src.numpy.promotion import (
@@ -33,225 +27,22 @@ from jaxlite._src.numpy.promotion import (
     shape,
     wrap,
 )
-
-_ctx = P._ctx
-_eval_trace = P._eval_trace
-
-_FLOATS = frozenset(np.dtype(t) for t in (np.float16, np.float32, np.float64))
-_NUMBERS = _FLOATS | frozenset(
-    np.dtype(t)
-    for t in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
-              np.complex64, np.complex128)
+from jaxlite._src.numpy.ufunc_base import (  # noqa: F401  (const helpers are used by siblings)
+    _ALL,
+    _BOOL,
+    _FLOATS,
+    _NUMBERS,
+    _binary,
+    _compare,
+    _ctx,
+    _eval_trace,
+    _name,
+    _prim,
+    _unary,
+    const,
+    const_like,
+    inherit,
 )
-_ALL = _NUMBERS | {np.dtype(np.bool_)}
-_BOOL = np.dtype(np.bool_)
-
-
-def const(dt: np.dtype, v: Any, weak: bool = False) -> Array:
-    """A rank-0 constant of dtype `dt` (strong by default, as JAX's `_constant_like`)."""
-    return wrap(np.asarray(v, dt)[()], weak)
-
-
-def const_like(x: Any, v: Any, weak: bool | None = None) -> Array:
-    """A rank-0 constant of `x`'s dtype. By default it is weak exactly when `x` is a weak
-    rank-0 value (JAX's rule for the constants inside its jnp functions)."""
-    a = P.aval(x)
-    if weak is None:
-        weak = a.weak_type and not a.shape
-    return const(a.dtype, v, weak)
-
-
-def _prim(lax_name: str) -> Any:
-    """The primitive behind lax wrapper `lax_name` (for the eager fast path), or None."""
-    fn = lax.lookup(lax_name)
-    if fn is None:
-        return None
-    return getattr(sys.modules[fn.__module__], f"{lax_name}_p", None)
-
-
-def _weak_outs(prim: Any, nargs: int) -> tuple[bool, bool]:
-    rule = prim.weak_type_rule
-    return bool(rule(*[False] * nargs)), bool(rule(*[True] * nargs))
-
-
-def _name(fn: Callable, name: str, doc: str) -> Callable:
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = doc
-    fn.__module__ = "jaxlite.numpy"
-    return fn
-
-
-# ----------------------------------------------------------------------------------------------
-# Factories for the common shapes of elementwise functions
-
-
-def _unary(name: str, lax_name: str, promote: Callable, fast_dtypes: frozenset, doc: str):
-    """`name(x)` = lax `lax_name` after `promote`; Arrays of `fast_dtypes` take the fast path."""
-    prim = _prim(lax_name)
-    if prim is None:
-        fast_types: frozenset = frozenset()
-        impl = None
-        weak_outs = (False, False)
-    else:
-        fast_types = frozenset(type(d) for d in fast_dtypes)
-        impl = prim.impl
-        weak_outs = _weak_outs(prim, 1)
-    ctx, ev, new = _ctx, _eval_trace, Array.__new__
-
-    def slow(x):
-        (x,) = promote(name, x)
-        return getattr(lax, lax_name)(x)
-
-    def f(x, /):
-        if type(x) is Array and ctx.trace is ev:
-            v = x._value
-            if type(v.dtype) in fast_types:
-                a = new(Array)
-                a._value = impl(v)
-                a.weak_type = weak_outs[x.weak_type]
-                return a
-        return slow(x)
-
-    return _name(f, name, doc)
-
-
-def _binary(
-    name: str,
-    lax_name: str,
-    promote: Callable,
-    fast_dtypes: frozenset,
-    doc: str,
-    bool_lax_name: str | None = None,
-):
-    """`name(x, y)` = lax `lax_name` on promoted, broadcast operands.
-
-    Fast path (eager only): two Arrays of one dtype in `fast_dtypes`, one weak flag and one
-    shape (or a rank-0 one); or an Array of a float dtype in `fast_dtypes` (or of the default
-    int dtype) with a Python float (or int). A NumPy ufunc implementation receives the Python
-    scalar itself: NumPy's weak scalar promotion (NEP 50) then matches JAX's.
-
-    The function carries `_op` and `_rop`, the operator methods (`x + y`, `y + x`): the same
-    fast path, and NotImplemented for operands that are not arrays or scalars.
-    """
-    prim = _prim(lax_name)
-    if prim is None:
-        fast_types: frozenset = frozenset()
-        scalar_types: frozenset = frozenset()
-        int_types: frozenset = frozenset()
-        impl = None
-        weak_outs = (False, False)
-    else:
-        fast_types = frozenset(type(d) for d in fast_dtypes)
-        scalar_types = frozenset(type(d) for d in fast_dtypes & _FLOATS)
-        int_types = frozenset(type(d) for d in fast_dtypes & {np.dtype(np.int32)})
-        impl = prim.impl
-        weak_outs = _weak_outs(prim, 2)
-    is_ufunc = isinstance(impl, np.ufunc)
-    ctx, ev, new = _ctx, _eval_trace, Array.__new__
-
-    def slow(x, y):
-        x, y = promote(name, x, y)
-        if bool_lax_name is not None and dtype_of(x) == _BOOL:
-            return getattr(lax, bool_lax_name)(x, y)
-        if lax_name in _ORDERED and dtype_of(x).kind == "c":
-            return _complex_compare(lax_name, x, y)
-        return getattr(lax, lax_name)(x, y)
-
-    def fast(x, y):
-        """The result, or None when the fast path does not apply."""
-        tx, ty = type(x), type(y)
-        if tx is Array:
-            xv = x._value
-            tdt = type(xv.dtype)
-            if ty is Array:
-                yv = y._value
-                if (
-                    tdt in fast_types
-                    and type(yv.dtype) is tdt
-                    and x.weak_type == y.weak_type
-                    and (xv.shape == yv.shape or not xv.shape or not yv.shape)
-                ):
-                    out = impl(xv, yv)
-                else:
-                    return None
-            elif (ty is float and tdt in scalar_types) or (
-                ty is int and (tdt in scalar_types or tdt in int_types)
-                and P.INT_MIN <= y <= P.INT_MAX
-            ):
-                out = impl(xv, y if is_ufunc else xv.dtype.type(y))
-            else:
-                return None
-            a = new(Array)
-            a._value = out
-            a.weak_type = weak_outs[x.weak_type]
-            return a
-        if ty is Array and (tx is float or tx is int):
-            yv = y._value
-            tdt = type(yv.dtype)
-            if (tx is float and tdt in scalar_types) or (
-                tx is int and (tdt in scalar_types or tdt in int_types)
-                and P.INT_MIN <= x <= P.INT_MAX
-            ):
-                a = new(Array)
-                a._value = impl(x if is_ufunc else yv.dtype.type(x), yv)
-                a.weak_type = weak_outs[y.weak_type]
-                return a
-        return None
-
-    def f(x, y, /):
-        if ctx.trace is ev:
-            out = fast(x, y)
-            if out is not None:
-                return out
-        return slow(x, y)
-
-    def op(self, other):
-        if ctx.trace is ev:
-            out = fast(self, other)
-            if out is not None:
-                return out
-        if type(other) in _OPERAND_TYPES or P.is_arraylike(other):
-            return slow(self, other)
-        return NotImplemented
-
-    def rop(self, other):
-        if ctx.trace is ev:
-            out = fast(other, self)
-            if out is not None:
-                return out
-        if type(other) in _OPERAND_TYPES or P.is_arraylike(other):
-            return slow(other, self)
-        return NotImplemented
-
-    f._op = op  # type: ignore[attr-defined]
-    f._rop = rop  # type: ignore[attr-defined]
-    return _name(f, name, doc)
-
-
-_OPERAND_TYPES = frozenset((Array, bool, int, float, complex))
-_ORDERED = frozenset(("lt", "le", "gt", "ge"))
-
-
-def _complex_compare(lax_name: str, x: Any, y: Any) -> Any:
-    """Orders complex numbers lexicographically (real part first), as JAX does."""
-    xr, xi, yr, yi = lax.real(x), lax.imag(x), lax.real(y), lax.imag(y)
-    strict = lax.lt if lax_name in ("lt", "le") else lax.gt
-    return lax.bitwise_or(
-        strict(xr, yr), lax.bitwise_and(lax.eq(xr, yr), getattr(lax, lax_name)(xi, yi))
-    )
-
-
-def _compare(lax_name: str, x: Any, y: Any) -> Any:
-    """`lax_name` on promoted operands of one dtype, complex ones ordered lexicographically."""
-    if dtype_of(x).kind == "c":
-        return _complex_compare(lax_name, x, y)
-    return getattr(lax, lax_name)(x, y)
-
-
-def inherit(x: Any, v: Any) -> Array:
-    """A rank-0 constant with `x`'s dtype and weak type (as `full_like(x, v)` in JAX)."""
-    a = P.aval(x)
-    return const(a.dtype, v, a.weak_type)
 
 
 def _promote_float_only(name: str, *args: Any) -> list[Any]:
@@ -340,8 +131,11 @@ def sinc(x: Any, /) -> Any:
     is_zero = lax.eq(x, const_like(x, 0))
     pix = lax.mul(const_like(x, np.pi), x)
     safe = where(is_zero, const_like(x, 1), pix)
-    return where(is_zero, lax.add(lax.mul(pix, const_like(x, 0)), const_like(x, 1)),
-                 lax.div(lax.sin(safe), safe))
+    return where(
+        is_zero,
+        lax.add(lax.mul(pix, const_like(x, 0)), const_like(x, 1)),
+        lax.div(lax.sin(safe), safe),
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -597,26 +391,36 @@ def angle(z: Any, deg: bool = False) -> Any:
 
 add = _binary("add", "add", promote_args, _NUMBERS, "Elementwise `x + y`.", "bitwise_or")
 subtract = _binary("subtract", "sub", promote_args, _NUMBERS, "Elementwise `x - y`.")
-multiply = _binary(
-    "multiply", "mul", promote_args, _NUMBERS, "Elementwise `x * y`.", "bitwise_and"
-)
+multiply = _binary("multiply", "mul", promote_args, _NUMBERS, "Elementwise `x * y`.", "bitwise_and")
 true_divide = _binary(
-    "true_divide", "div", promote_args_inexact, _FLOATS,
+    "true_divide",
+    "div",
+    promote_args_inexact,
+    _FLOATS,
     "Elementwise `x / y` (integer inputs are promoted to float).",
 )
 divide = true_divide
 maximum = _binary("maximum", "max", promote_args, _ALL, "Elementwise maximum (NaNs propagate).")
 minimum = _binary("minimum", "min", promote_args, _ALL, "Elementwise minimum (NaNs propagate).")
 arctan2 = _binary(
-    "arctan2", "atan2", promote_args_inexact, _FLOATS,
+    "arctan2",
+    "atan2",
+    promote_args_inexact,
+    _FLOATS,
     "Elementwise `arctan(x1 / x2)` choosing the quadrant.",
 )
 nextafter = _binary(
-    "nextafter", "nextafter", lambda n, *a: _promote_float_only(n, *a), _FLOATS,
+    "nextafter",
+    "nextafter",
+    lambda n, *a: _promote_float_only(n, *a),
+    _FLOATS,
     "The next representable value after x1 toward x2.",
 )
 _fmod = _binary(
-    "fmod", "rem", promote_args_numeric, _FLOATS,
+    "fmod",
+    "rem",
+    promote_args_numeric,
+    _FLOATS,
     "Remainder with the sign of the dividend (C's fmod).",
 )
 
@@ -631,6 +435,7 @@ def fmod(x1: Any, x2: Any, /) -> Any:
         (x2c,) = promote_dtypes(x2)
         x2 = where(lax.eq(x2c, const_like(x2c, 0)), const_like(x2c, 1), x2c)
     return _fmod(x1, x2)
+
 
 equal = _binary("equal", "eq", promote_args, _ALL, "Elementwise `x == y`.")
 not_equal = _binary("not_equal", "ne", promote_args, _ALL, "Elementwise `x != y`.")
@@ -694,9 +499,7 @@ def remainder(x: Any, y: Any, /) -> Any:
         # An integer division by zero would be undefined: divide by 1 there instead.
         y = where(lax.eq(y, zero), broadcast_to_shape(inherit(y, 1), shape(y)), y)
     r = lax.rem(x, y)
-    fix_sign = lax.bitwise_and(
-        lax.ne(lax.lt(r, zero), lax.lt(y, zero)), lax.ne(r, zero)
-    )
+    fix_sign = lax.bitwise_and(lax.ne(lax.lt(r, zero), lax.lt(y, zero)), lax.ne(r, zero))
     return _select(fix_sign, lax.add(r, y), r)
 
 
@@ -760,8 +563,7 @@ def _static_int(x: Any) -> int | None:
     """`x` as a Python int when it is a concrete integer (or bool) scalar, else None."""
     if type(x) is int or type(x) is bool or isinstance(x, (np.integer, np.bool_)):
         return int(x)
-    if (type(x) is Array or isinstance(x, np.ndarray)) and x.ndim == 0 and \
-            x.dtype.kind in "iub":
+    if (type(x) is Array or isinstance(x, np.ndarray)) and x.ndim == 0 and x.dtype.kind in "iub":
         return int(x)
     return None
 
@@ -780,8 +582,12 @@ def power(x1: Any, x2: Any, /) -> Any:
         return _int_pow(x1p, x2p)
     d1, d2 = dtype_of(x1), dtype_of(x2)
     if d1.kind in "fc" and d2.kind in "iu":
-        a, b = (x if type(x) not in PY_SCALARS else P.convert(
-            x, *_dtypes.result_type(x, return_weak_type_flag=True)) for x in (x1, x2))
+        a, b = (
+            x
+            if type(x) not in PY_SCALARS
+            else P.convert(x, *_dtypes.result_type(x, return_weak_type_flag=True))
+            for x in (x1, x2)
+        )
         a, b = P.broadcast_operands("power", [P.to_jax(a), P.to_jax(b)])
         return lax.pow(a, b)
     return lax.pow(x1p, x2p)
@@ -823,9 +629,8 @@ def heaviside(x1: Any, x2: Any, /) -> Any:
     if dtype_of(x1).kind == "c":
         raise TypeError("heaviside does not support complex-valued inputs.")
     zero = const_like(x1, 0)
-    return where(
-        lax.lt(x1, zero), zero, where(lax.gt(x1, zero), const_like(x1, 1), x2)
-    )
+    at_zero = where(lax.ne(x1, x1), x1, x2)  # NaN stays NaN
+    return where(lax.lt(x1, zero), zero, where(lax.gt(x1, zero), const_like(x1, 1), at_zero))
 
 
 def hypot(x1: Any, x2: Any, /) -> Any:
@@ -878,8 +683,9 @@ def _select(pred: Any, on_true: Any, on_false: Any) -> Any:
     return lax.select_n(pred, on_false, on_true)
 
 
-def where(condition: Any, x: Any = None, y: Any = None, /, *, size: Any = None,
-          fill_value: Any = None) -> Any:
+def where(
+    condition: Any, x: Any = None, y: Any = None, /, *, size: Any = None, fill_value: Any = None
+) -> Any:
     """`x` where `condition` is true, else `y`; with one argument, `nonzero(condition)`."""
     if x is None and y is None:
         if size is None and fill_value is None:
@@ -888,8 +694,10 @@ def where(condition: Any, x: Any = None, y: Any = None, /, *, size: Any = None,
             return nonzero(condition)
         raise NotImplementedError("jnp.where(condition, size=...) is not supported.")
     if x is None or y is None:
-        raise ValueError("Either both or neither of the x and y arguments should be provided "
-                         "to jax.numpy.where, got {} and {}.".format(x, y))
+        raise ValueError(
+            "Either both or neither of the x and y arguments should be provided "
+            f"to jax.numpy.where, got {x} and {y}."
+        )
     check_arraylike("where", condition, x, y)
     c = P.to_jax(condition) if type(condition) not in PY_SCALARS else condition
     if dtype_of(c) != _BOOL:
@@ -903,8 +711,16 @@ def where(condition: Any, x: Any = None, y: Any = None, /, *, size: Any = None,
     return lax.select_n(c, y, x)
 
 
-def clip(arr: Any = None, /, min: Any = None, max: Any = None, *,  # noqa: A002
-         a: Any = None, a_min: Any = None, a_max: Any = None) -> Any:
+def clip(
+    arr: Any = None,
+    /,
+    min: Any = None,
+    max: Any = None,
+    *,  # noqa: A002
+    a: Any = None,
+    a_min: Any = None,
+    a_max: Any = None,
+) -> Any:
     """Limits values to `[min, max]` (either bound may be None)."""
     if a is not None:
         arr = a
@@ -939,12 +755,9 @@ def isclose(a: Any, b: Any, rtol: Any = 1e-05, atol: Any = 1e-08, equal_nan: boo
     out = less_equal(absolute(subtract(a, b)), add(atol_c, multiply(rtol_c, absolute(b))))
     # Infinities: close only when exactly equal.
     both_finite = logical_and(isfinite(a), isfinite(b))
-    out = logical_or(logical_and(both_finite, out), logical_and(logical_not(both_finite),
-                                                                  equal(a, b)))
+    out = logical_or(
+        logical_and(both_finite, out), logical_and(logical_not(both_finite), equal(a, b))
+    )
     if equal_nan:
         out = logical_or(out, logical_and(isnan(a), isnan(b)))
     return out
-
-
-__all__ = [n for n in dir() if not n.startswith("_")]
-_ = Tracer

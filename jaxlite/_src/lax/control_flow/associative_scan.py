@@ -52,8 +52,10 @@ def associative_scan(fn: Callable, elems: Any, reverse: bool = False, axis: int 
     axis = axis % ndim if ndim else 0
     n = get_aval(leaves[0]).shape[axis]
     if any(get_aval(x).shape[axis] != n for x in leaves[1:]):
-        raise ValueError("Array inputs to associative_scan must have the same first dimension. "
-                         f"(saw: {[get_aval(x).shape for x in leaves]})")
+        raise ValueError(
+            "Array inputs to associative_scan must have the same first dimension. "
+            f"(saw: {[get_aval(x).shape for x in leaves]})"
+        )
     if reverse:
         leaves = [rev(x, (axis,)) for x in leaves]
 
@@ -61,22 +63,26 @@ def associative_scan(fn: Callable, elems: Any, reverse: bool = False, axis: int 
         out = fn(tree_unflatten(tree, a), tree_unflatten(tree, b))
         out_leaves, out_tree = tree_flatten(out)
         if out_tree != tree:
-            raise ValueError("The pytree of the combiner output must match its inputs: "
-                             f"expected {tree}, got {out_tree}.")
+            raise ValueError(
+                "The pytree of the combiner output must match its inputs: "
+                f"expected {tree}, got {out_tree}."
+            )
         return out_leaves
 
     def scan_rec(xs: list) -> list:
         k = get_aval(xs[0]).shape[axis]
         if k < 2:
             return xs
-        reduced = combine([_slice(x, 0, k - 1, 2, axis) for x in xs],
-                          [_slice(x, 1, k, 2, axis) for x in xs])
+        reduced = combine(
+            [_slice(x, 0, k - 1, 2, axis) for x in xs], [_slice(x, 1, k, 2, axis) for x in xs]
+        )
         odd = scan_rec(reduced)
         m = get_aval(odd[0]).shape[axis]
         left = [_slice(o, 0, m - 1, 1, axis) for o in odd] if k % 2 == 0 else odd
         even = combine(left, [_slice(x, 2, k, 2, axis) for x in xs])
-        even = [concatenate([_slice(x, 0, 1, 1, axis), e], axis)
-                for x, e in zip(xs, even, strict=True)]
+        even = [
+            concatenate([_slice(x, 0, 1, 1, axis), e], axis) for x, e in zip(xs, even, strict=True)
+        ]
         return [_interleave(e, o, axis) for e, o in zip(even, odd, strict=True)]
 
     out = scan_rec(leaves)

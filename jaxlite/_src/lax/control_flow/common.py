@@ -54,6 +54,18 @@ def compiled(closed: ClosedJaxpr) -> Callable[..., list]:
     return compile_jaxpr(_optimized(closed))
 
 
+def memo_multi(closed: Sequence[ClosedJaxpr], key: Any, make: Callable[[], Any]) -> Any:
+    """`memo` for a value derived from several jaxprs, held only weakly (a cache entry must
+    not keep its own key alive)."""
+    first, rest = closed[0], tuple(closed[1:])
+    per = _memo_cache.setdefault(first, {})
+    k = (key, tuple(id(c) for c in rest))
+    entry = per.get(k)
+    if entry is None or any(r() is not c for r, c in zip(entry[0], rest, strict=True)):
+        entry = per[k] = (tuple(weakref.ref(c) for c in rest), make())
+    return entry[1]
+
+
 def run_compiled(closed: ClosedJaxpr, vals: Sequence[Any]) -> list:
     """Runs `closed` on NumPy values with generated code (compiled once per jaxpr)."""
     return compiled(closed)(*vals)
@@ -223,20 +235,31 @@ def equality_errors(t1: Any, t2: Any, path: tuple = ()):
         yield path, _type_str(t1), _type_str(t2), "their Python types differ"
         return
     if isinstance(t1, (list, tuple)) and len(t1) != len(t2):
-        yield (path, f"{type(t1).__name__} of length {len(t1)}",
-               f"{type(t2).__name__} of length {len(t2)}", "the lengths do not match")
+        yield (
+            path,
+            f"{type(t1).__name__} of length {len(t1)}",
+            f"{type(t2).__name__} of length {len(t2)}",
+            "the lengths do not match",
+        )
         return
     c1, m1 = flatten_one_level(t1)
     c2, m2 = flatten_one_level(t2)
     c1, c2 = list(c1), list(c2)
     if len(c1) != len(c2):
-        yield (path, f"{type(t1)} with {len(c1)} child{'ren' if len(c1) > 1 else ''}",
-               f"{type(t2)} with {len(c2)} child{'ren' if len(c2) > 1 else ''}",
-               "the numbers of children do not match")
+        yield (
+            path,
+            f"{type(t1)} with {len(c1)} child{'ren' if len(c1) > 1 else ''}",
+            f"{type(t2)} with {len(c2)} child{'ren' if len(c2) > 1 else ''}",
+            "the numbers of children do not match",
+        )
         return
     if m1 != m2:
-        yield (path, f"{type(t1)} with pytree metadata {m1}",
-               f"{type(t2)} with pytree metadata {m2}", "the pytree node metadata does not match")
+        yield (
+            path,
+            f"{type(t1)} with pytree metadata {m1}",
+            f"{type(t2)} with pytree metadata {m2}",
+            "the pytree node metadata does not match",
+        )
         return
     for k, a, b in zip(_child_keys(t1), c1, c2, strict=True):
         yield from equality_errors(a, b, (*path, k))
@@ -261,8 +284,12 @@ def _join_diffs(diffs: list[str]) -> str:
 
 
 def check_carry_type(
-    name: str, body_fun: Callable, in_tree: PyTreeDef, in_avals: Sequence[ShapedArray],
-    out_tree: PyTreeDef, out_avals: Sequence[ShapedArray],
+    name: str,
+    body_fun: Callable,
+    in_tree: PyTreeDef,
+    in_avals: Sequence[ShapedArray],
+    out_tree: PyTreeDef,
+    out_avals: Sequence[ShapedArray],
 ) -> None:
     """Raises JAX's TypeError when a loop body's output carry differs from its input carry,
     naming the component by its pytree path."""
@@ -274,15 +301,21 @@ def check_carry_type(
 
     def component(path) -> str:
         if carry_name:
-            return (f"the input carry component {carry_name}{keystr(path)}" if path
-                    else f"the input carry {carry_name}")
+            return (
+                f"the input carry component {carry_name}{keystr(path)}"
+                if path
+                else f"the input carry {carry_name}"
+            )
         return f"the input carry at path {keystr(path)}" if path else "the input carry"
 
     if in_tree != out_tree:
-        diffs = [f"{component(p)} is a {t1} but the corresponding component of the carry "
-                 f"output is a {t2}, so {expl}"
-                 for p, t1, t2, expl in equality_errors(tree_unflatten(in_tree, in_avals),
-                                                       tree_unflatten(out_tree, out_avals))]
+        diffs = [
+            f"{component(p)} is a {t1} but the corresponding component of the carry "
+            f"output is a {t2}, so {expl}"
+            for p, t1, t2, expl in equality_errors(
+                tree_unflatten(in_tree, in_avals), tree_unflatten(out_tree, out_avals)
+            )
+        ]
         if not diffs:
             return
         raise TypeError(
@@ -293,9 +326,12 @@ def check_carry_type(
     if all(typematch(a, b) for a, b in zip(in_avals, out_avals, strict=True)):
         return
     paths = [p for p, _ in tree_flatten_with_path(tree_unflatten(in_tree, in_avals))[0]]
-    diffs = [f"{component(p)} has type {aval_str(a)} but the corresponding output carry "
-             f"component has type {aval_str(b)}{_mismatch_extra(a, b)}"
-             for p, a, b in zip(paths, in_avals, out_avals, strict=True) if not typematch(a, b)]
+    diffs = [
+        f"{component(p)} has type {aval_str(a)} but the corresponding output carry "
+        f"component has type {aval_str(b)}{_mismatch_extra(a, b)}"
+        for p, a, b in zip(paths, in_avals, out_avals, strict=True)
+        if not typematch(a, b)
+    ]
     raise TypeError(
         f"{name} function carry input and carry output must have equal types, but they "
         f"differ:\n\n{_join_diffs(diffs)}\nRevise the function so that all output types match "
@@ -313,8 +349,14 @@ def _source_info(f: Callable) -> str:
 
 
 def check_branch_outputs(
-    api: str, name1: str, name2: str, f1: Callable, f2: Callable,
-    tree1: PyTreeDef, avals1: Sequence[ShapedArray], tree2: PyTreeDef,
+    api: str,
+    name1: str,
+    name2: str,
+    f1: Callable,
+    f2: Callable,
+    tree1: PyTreeDef,
+    avals1: Sequence[ShapedArray],
+    tree2: PyTreeDef,
     avals2: Sequence[ShapedArray],
 ) -> None:
     """Raises JAX's TypeError when two branches' outputs differ in structure or type."""
@@ -324,8 +366,10 @@ def check_branch_outputs(
         return f" at path {keystr(p)}" if p else ""
 
     if tree1 != tree2:
-        diffs = [f"{name1} output{where(p)} is a {t1} but {name2} output{where(p)} is a {t2}, "
-                 f"so {expl}" for p, t1, t2, expl in _treedef_errors(tree1, tree2)]
+        diffs = [
+            f"{name1} output{where(p)} is a {t1} but {name2} output{where(p)} is a {t2}, so {expl}"
+            for p, t1, t2, expl in _treedef_errors(tree1, tree2)
+        ]
         if not diffs:
             return
         body = f"{diffs[0]}.\n" if len(diffs) == 1 else _join_diffs(diffs)
@@ -337,9 +381,12 @@ def check_branch_outputs(
     if all(typematch(a, b) for a, b in zip(avals1, avals2, strict=True)):
         return
     paths = [p for p, _ in tree_flatten_with_path(tree_unflatten(tree1, avals1))[0]]
-    diffs = [f"the output of {name1}{where(p)} has type {aval_str(a)} but the corresponding "
-             f"output of {name2} has type {aval_str(b)}{_mismatch_extra(a, b)}"
-             for p, a, b in zip(paths, avals1, avals2, strict=True) if not typematch(a, b)]
+    diffs = [
+        f"the output of {name1}{where(p)} has type {aval_str(a)} but the corresponding "
+        f"output of {name2} has type {aval_str(b)}{_mismatch_extra(a, b)}"
+        for p, a, b in zip(paths, avals1, avals2, strict=True)
+        if not typematch(a, b)
+    ]
     raise TypeError(
         f"{api} branches must have equal output types but they differ.\n\n{info}"
         f"{_join_diffs(diffs)}\nRevise {name1} and/or {name2} so that all output types match."
@@ -350,8 +397,9 @@ def check_branch_outputs(
 # Jaxpr surgery
 
 
-def permute(closed: ClosedJaxpr, in_perm: Sequence[int] | None = None,
-            out_perm: Sequence[int] | None = None) -> ClosedJaxpr:
+def permute(
+    closed: ClosedJaxpr, in_perm: Sequence[int] | None = None, out_perm: Sequence[int] | None = None
+) -> ClosedJaxpr:
     """The same jaxpr with inputs (outputs) in the order `[old[i] for i in perm]`."""
     j = closed.jaxpr
     invars = j.invars if in_perm is None else [j.invars[i] for i in in_perm]
@@ -379,8 +427,9 @@ def with_extra_invars(closed: ClosedJaxpr, avals: Sequence[ShapedArray], at: int
     return ClosedJaxpr(Jaxpr(j.constvars, invars, j.outvars, j.eqns), closed.consts)
 
 
-def prune(closed: ClosedJaxpr, used_inputs: Sequence[bool],
-          used_outputs: Sequence[bool]) -> ClosedJaxpr:
+def prune(
+    closed: ClosedJaxpr, used_inputs: Sequence[bool], used_outputs: Sequence[bool]
+) -> ClosedJaxpr:
     """Drops the outputs not in `used_outputs` (and dead equations), then the inputs not in
     `used_inputs` (which must be unread)."""
     j, _ = pe.dce_jaxpr(closed.jaxpr, used_outputs)
@@ -424,8 +473,9 @@ def differentiable(aval: ShapedArray) -> bool:
     return dtypes.is_inexact(aval.dtype)
 
 
-def jvp_jaxpr(closed: ClosedJaxpr, nonzeros: Sequence[bool],
-              instantiate_out: Sequence[bool]) -> tuple[ClosedJaxpr, list[bool]]:
+def jvp_jaxpr(
+    closed: ClosedJaxpr, nonzeros: Sequence[bool], instantiate_out: Sequence[bool]
+) -> tuple[ClosedJaxpr, list[bool]]:
     """A jaxpr `(*primals, *nonzero tangents) -> (*primal outs, *nonzero tangent outs)`.
 
     Output tangents in `instantiate_out` are always present (zeros if need be). Returns the
@@ -441,21 +491,27 @@ def jvp_jaxpr(closed: ClosedJaxpr, nonzeros: Sequence[bool],
             it = iter(args[n:])
             ts = [next(it) if nz else None for nz in nonzeros]
             po, to = ad.jvp_flat(lambda *xs: eval_closed(closed, xs), args[:n], ts)
-            nz = [type(t) is not ad.Zero or inst for t, inst in zip(to, instantiate_out,
-                                                                       strict=True)]
+            nz = [
+                type(t) is not ad.Zero or inst for t, inst in zip(to, instantiate_out, strict=True)
+            ]
             out_nz[:] = nz
             return [*po, *[instantiate(t) for t, z in zip(to, nz, strict=True) if z]]
 
-        t_avals = [a.to_tangent_aval() for a, nz in zip(closed.in_avals, nonzeros, strict=True)
-                   if nz]
+        t_avals = [
+            a.to_tangent_aval() for a, nz in zip(closed.in_avals, nonzeros, strict=True) if nz
+        ]
         out = pe.trace_to_jaxpr(fun, [*closed.in_avals, *t_avals], name="jvp")
         return out, list(out_nz)
 
     return memo(closed, key, make)
 
 
-def batch_jaxpr(closed: ClosedJaxpr, axis_size: int, in_dims: Sequence[int | None],
-                out_dims: Sequence[int | None] | None) -> tuple[ClosedJaxpr, list]:
+def batch_jaxpr(
+    closed: ClosedJaxpr,
+    axis_size: int,
+    in_dims: Sequence[int | None],
+    out_dims: Sequence[int | None] | None,
+) -> tuple[ClosedJaxpr, list]:
     key = ("batch", axis_size, tuple(in_dims), None if out_dims is None else tuple(out_dims))
     return memo(closed, key, lambda: batching.batch_jaxpr(closed, axis_size, in_dims, out_dims))
 
@@ -466,8 +522,9 @@ def batched_outputs(closed: ClosedJaxpr, axis_size: int, in_dims: Sequence[int |
     return [d is not None for d in dims]
 
 
-def partial_eval_jaxpr(closed: ClosedJaxpr, unknowns: Sequence[bool],
-                       instantiate_out: Sequence[bool] | bool = False):
+def partial_eval_jaxpr(
+    closed: ClosedJaxpr, unknowns: Sequence[bool], instantiate_out: Sequence[bool] | bool = False
+):
     inst = instantiate_out if isinstance(instantiate_out, bool) else tuple(instantiate_out)
     key = ("pe", tuple(unknowns), inst)
     return memo(closed, key, lambda: pe.partial_eval_jaxpr(closed, unknowns, inst))
@@ -489,7 +546,7 @@ def is_concrete(x: Any) -> bool:
 def split(xs: Sequence[Any], sizes: Sequence[int]) -> list[list]:
     out, i = [], 0
     for n in sizes:
-        out.append(list(xs[i:i + n]))
+        out.append(list(xs[i : i + n]))
         i += n
     out.append(list(xs[i:]))
     return out

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from jaxlite._src import core, dtypes
+from jaxlite._src import core
 from jaxlite._src.core import Tracer, get_aval
 from jaxlite._src.interpreters import ad
 from jaxlite._src.lax.ad_util import stop_gradient_p
@@ -26,8 +26,9 @@ cond_p = core.Primitive("cond", multiple_results=True)
 
 def _out_weak(branches) -> list[bool]:
     # An output is weakly typed only when it is in every branch.
-    return [all(b.out_avals[i].weak_type for b in branches)
-            for i in range(len(branches[0].out_avals))]
+    return [
+        all(b.out_avals[i].weak_type for b in branches) for i in range(len(branches[0].out_avals))
+    ]
 
 
 def _cond_impl(index, *ops, branches):
@@ -51,8 +52,10 @@ cond_p.eval_impl = core.eager_impl(cond_p)
 # JVP: every branch is differentiated with the union of their nonzero output tangents.
 def _cond_jvp(primals, tangents, *, branches):
     index, *ops = primals
-    nz = [type(t) is not ad.Zero and common.differentiable(get_aval(p))
-          for p, t in zip(ops, tangents[1:], strict=True)]
+    nz = [
+        type(t) is not ad.Zero and common.differentiable(get_aval(p))
+        for p, t in zip(ops, tangents[1:], strict=True)
+    ]
     out_nz = [False] * len(branches[0].out_avals)
     for b in branches:
         _, b_nz = common.jvp_jaxpr(b, nz, [False] * len(out_nz))
@@ -62,8 +65,10 @@ def _cond_jvp(primals, tangents, *, branches):
     outs = cond_p.bind(index, *ops, *ts, branches=new)
     n = len(out_nz)
     it = iter(outs[n:])
-    touts = [next(it) if z else ad.Zero(a.to_tangent_aval())
-             for z, a in zip(out_nz, branches[0].out_avals, strict=True)]
+    touts = [
+        next(it) if z else ad.Zero(a.to_tangent_aval())
+        for z, a in zip(out_nz, branches[0].out_avals, strict=True)
+    ]
     return outs[:n], touts
 
 
@@ -97,8 +102,10 @@ def _cond_batch(axis_size, vals, dims, *, branches):
     if idim is None:
         bat = [False] * n_out
         for b in branches:
-            bat = [x or y for x, y in zip(bat, common.batched_outputs(b, axis_size, odims),
-                                          strict=True)]
+            bat = [
+                x or y
+                for x, y in zip(bat, common.batched_outputs(b, axis_size, odims), strict=True)
+            ]
         out_dims = [0 if x else None for x in bat]
         new = tuple(common.batch_jaxpr(b, axis_size, odims, out_dims)[0] for b in branches)
         return cond_p.bind(index, *ops, branches=new), out_dims
@@ -107,11 +114,15 @@ def _cond_batch(axis_size, vals, dims, *, branches):
     outs = []
     for i, b in enumerate(branches):
         taken = eq(index, np.int32(i))
-        ops_i = [select_n(_bcast_to(taken, get_aval(x).shape), stop_gradient_p.bind(x), x)
-                 for x in ops]
+        ops_i = [
+            select_n(_bcast_to(taken, get_aval(x).shape), stop_gradient_p.bind(x), x) for x in ops
+        ]
         bj, _ = common.batch_jaxpr(b, axis_size, [0] * len(ops), [0] * n_out)
         outs.append(common.eval_closed(bj, ops_i))
-    res = [select_n(_bcast_to(index, get_aval(cases[0]).shape), *cases) for cases in zip(*outs)]
+    res = [
+        select_n(_bcast_to(index, get_aval(cases[0]).shape), *cases)
+        for cases in zip(*outs, strict=True)
+    ]
     return res, [0] * n_out
 
 
@@ -124,8 +135,14 @@ def _join_residuals(res_avals: Sequence[Sequence[core.ShapedArray]]):
         taken: set[int] = set()
         mine = []
         for a in avals:
-            k = next((k for k, s in enumerate(slots) if k not in taken
-                      and s.shape == a.shape and s.dtype == a.dtype), None)
+            k = next(
+                (
+                    k
+                    for k, s in enumerate(slots)
+                    if k not in taken and s.shape == a.shape and s.dtype == a.dtype
+                ),
+                None,
+            )
             if k is None:
                 k = len(slots)
                 slots.append(a)
@@ -149,7 +166,7 @@ def _split_branches(branches, unknowns):
     known_ops_avals = [a for a, u in zip(branches[0].in_avals, unknowns, strict=True) if not u]
     uk_ops_avals = [a for a, u in zip(branches[0].in_avals, unknowns, strict=True) if u]
     known_branches, unknown_branches = [], []
-    for (known, unknown, _, num_res), mine in zip(parts, where, strict=True):
+    for (known, unknown, _, _), mine in zip(parts, where, strict=True):
 
         def kfun(*xs, known=known, mine=mine):
             outs = common.eval_closed(known, xs)
@@ -161,11 +178,12 @@ def _split_branches(branches, unknowns):
 
         def ufun(*xs, unknown=unknown, mine=mine):
             res = [xs[k] for k in mine]
-            return common.eval_closed(unknown, [*res, *xs[len(slots):]])
+            return common.eval_closed(unknown, [*res, *xs[len(slots) :]])
 
         known_branches.append(common.pe.trace_to_jaxpr(kfun, known_ops_avals, name="cond"))
         unknown_branches.append(
-            common.pe.trace_to_jaxpr(ufun, [*slots, *uk_ops_avals], name="cond"))
+            common.pe.trace_to_jaxpr(ufun, [*slots, *uk_ops_avals], name="cond")
+        )
     return tuple(known_branches), tuple(unknown_branches), out_uk, len(slots)
 
 
@@ -176,8 +194,9 @@ def _cond_partial_eval(trace, args, *, branches):
     if trace.is_own(index):
         return trace.stage(cond_p, args, {"branches": branches})
     unknowns = tuple(trace.is_own(x) for x in ops)
-    known_b, unknown_b, out_uk, n_res = common.memo(
-        branches[0], ("cond_pe", branches, unknowns), lambda: _split_branches(branches, unknowns))
+    known_b, unknown_b, out_uk, n_res = common.memo_multi(
+        branches, ("cond_pe", unknowns), lambda: _split_branches(branches, unknowns)
+    )
     known_ops = [x for x, u in zip(ops, unknowns, strict=True) if not u]
     with core.set_current_trace(trace.parent):
         known_outs = cond_p.bind(index, *known_ops, branches=known_b)
@@ -196,13 +215,13 @@ def _cond_dce(used_outputs, eqn):
     branches = eqn.params["branches"]
     used_in = [False] * (len(eqn.invars) - 1)
     for b in branches:
-        used_in = [x or y for x, y in zip(used_in, common.dce_used_inputs(b, used_outputs),
-                                          strict=True)]
+        used_in = [
+            x or y for x, y in zip(used_in, common.dce_used_inputs(b, used_outputs), strict=True)
+        ]
     new = tuple(common.prune(b, used_in, used_outputs) for b in branches)
     invars = [eqn.invars[0]] + [v for v, u in zip(eqn.invars[1:], used_in, strict=True) if u]
     outvars = [v for v, u in zip(eqn.outvars, used_outputs, strict=True) if u]
-    return [True, *used_in], eqn._replace(invars=invars, outvars=outvars,
-                                          params={"branches": new})
+    return [True, *used_in], eqn._replace(invars=invars, outvars=outvars, params={"branches": new})
 
 
 cond_p.jvp = _cond_jvp
@@ -218,6 +237,11 @@ cond_p.dce = _cond_dce
 _NO_OPERAND = object()
 
 
+def _show(x: Any) -> Any:
+    """A value as JAX's messages show it (a tracer as itself)."""
+    return x if isinstance(x, Tracer) else np.asarray(core.to_numpy(x))
+
+
 def _operands(operands: tuple, operand: Any) -> tuple:
     if operand is _NO_OPERAND:
         return operands
@@ -229,19 +253,30 @@ def _operands(operands: tuple, operand: Any) -> tuple:
     return (operand,)
 
 
-def _bind_cond(index: Any, funs: Sequence[Callable], names: Sequence[str], api: str,
-               operands: tuple) -> Any:
+def _trace_branches(
+    funs: Sequence[Callable], names: Sequence[str], api: str, operands: tuple
+) -> tuple:
     leaves, in_tree = tree_flatten(operands)
     avals = common.abstractify(leaves)
     jaxprs, consts, out_trees = common.trace_funs_common_consts(funs, in_tree, avals, api)
     for i in range(1, len(funs)):
-        common.check_branch_outputs(api, names[0], names[i], funs[0], funs[i], out_trees[0],
-                                    jaxprs[0].out_avals, out_trees[i], jaxprs[i].out_avals)
+        common.check_branch_outputs(
+            api,
+            names[0],
+            names[i],
+            funs[0],
+            funs[i],
+            out_trees[0],
+            jaxprs[0].out_avals,
+            out_trees[i],
+            jaxprs[i].out_avals,
+        )
     return jaxprs, consts, leaves, out_trees[0]
 
 
-def cond(pred: Any, true_fun: Callable, false_fun: Callable, *operands: Any,
-         operand: Any = _NO_OPERAND) -> Any:
+def cond(
+    pred: Any, true_fun: Callable, false_fun: Callable, *operands: Any, operand: Any = _NO_OPERAND
+) -> Any:
     """`true_fun(*operands)` if `pred` else `false_fun(*operands)`, staged as one primitive.
 
     Both branches are traced; they must return the same pytree of the same types. `pred` is a
@@ -257,11 +292,12 @@ def cond(pred: Any, true_fun: Callable, false_fun: Callable, *operands: Any,
     common.check_leaf(pred)
     p_aval = get_aval(pred)
     if p_aval.shape:
-        raise TypeError(f"Pred must be a scalar, got {np.asarray(pred)} of shape {p_aval.shape}.")
+        raise TypeError(f"Pred must be a scalar, got {_show(pred)} of shape {p_aval.shape}.")
     if p_aval.dtype.kind not in "biuf":
         raise TypeError("Pred type must be either boolean or number.")
-    jaxprs, consts, leaves, out_tree = _bind_cond(
-        None, (true_fun, false_fun), ("true_fun", "false_fun"), "cond", operands)
+    jaxprs, consts, leaves, out_tree = _trace_branches(
+        (true_fun, false_fun), ("true_fun", "false_fun"), "cond", operands
+    )
     if isinstance(pred, Tracer) and pred.to_concrete_value() is None:
         if p_aval.dtype.kind != "b":
             pred = ne(pred, np.zeros((), p_aval.dtype))
@@ -272,25 +308,25 @@ def cond(pred: Any, true_fun: Callable, false_fun: Callable, *operands: Any,
     return tree_unflatten(out_tree, outs)
 
 
-def switch(index: Any, branches: Sequence[Callable], *operands: Any,
-           operand: Any = _NO_OPERAND) -> Any:
+def switch(
+    index: Any, branches: Sequence[Callable], *operands: Any, operand: Any = _NO_OPERAND
+) -> Any:
     """`branches[index](*operands)`, with `index` clamped to the valid range."""
     try:
         branches = list(branches)
     except TypeError:
-        raise TypeError("lax.switch: branches argument should be a sequence of callables.") \
-            from None
+        raise TypeError(
+            "lax.switch: branches argument should be a sequence of callables."
+        ) from None
     if not all(callable(b) for b in branches):
         raise TypeError("lax.switch: branches argument should be a sequence of callables.")
     operands = _operands(operands, operand)
     common.check_leaf(index)
     i_aval = get_aval(index)
     if i_aval.shape:
-        raise TypeError(f"Branch index must be scalar, got {np.asarray(index)} of shape "
-                        f"{i_aval.shape}.")
+        raise TypeError(f"Branch index must be scalar, got {_show(index)} of shape {i_aval.shape}.")
     if i_aval.dtype.kind not in "iu":
-        shown = index if isinstance(index, Tracer) else np.asarray(core.to_numpy(index))
-        raise TypeError(f"Index type must be an integer, got {shown} as {i_aval.dtype.name}")
+        raise TypeError(f"Index type must be an integer, got {_show(index)} as {i_aval.dtype.name}")
     if not branches:
         raise ValueError("Empty branch sequence")
     if len(branches) == 1:
@@ -301,9 +337,6 @@ def switch(index: Any, branches: Sequence[Callable], *operands: Any,
         index = core._wrap(np.asarray(core.to_numpy(index)).astype(np.int32), False)
     index = clamp(np.int32(0), index, np.int32(len(branches) - 1))
     names = ["branch 0"] + [f"branch{i}" for i in range(1, len(branches))]
-    jaxprs, consts, leaves, out_tree = _bind_cond(None, branches, names, "switch", operands)
+    jaxprs, consts, leaves, out_tree = _trace_branches(branches, names, "switch", operands)
     outs = cond_p.bind(index, *consts, *leaves, branches=tuple(jaxprs))
     return tree_unflatten(out_tree, outs)
-
-
-_ = dtypes

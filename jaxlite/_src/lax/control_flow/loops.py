@@ -22,7 +22,7 @@ from jaxlite._src.core import get_aval
 from jaxlite._src.interpreters import ad
 from jaxlite._src.jaxpr import DropVar
 from jaxlite._src.lax.control_flow import common
-from jaxlite._src.tree_util import tree_flatten, tree_unflatten
+from jaxlite._src.tree_util import tree_flatten, tree_unflatten, treedef_is_strict_leaf
 
 while_p = core.Primitive("while", multiple_results=True)
 
@@ -33,8 +33,8 @@ def _lanes(pred: np.ndarray, x: Any) -> np.ndarray:
 
 def _while_impl(*args, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
     cc = args[:cond_nconsts]
-    bc = args[cond_nconsts:cond_nconsts + body_nconsts]
-    carry = list(args[cond_nconsts + body_nconsts:])
+    bc = args[cond_nconsts : cond_nconsts + body_nconsts]
+    carry = list(args[cond_nconsts + body_nconsts :])
     cond_f = common.compiled(cond_jaxpr)
     body_f = common.compiled(body_jaxpr)
     if not cond_jaxpr.out_avals[0].shape:
@@ -51,10 +51,12 @@ def _while_impl(*args, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
 
 def _while_abstract_eval(*avals, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
     pred = cond_jaxpr.out_avals[0]
-    carry = avals[cond_nconsts + body_nconsts:]
-    if pred.dtype != np.bool_ or any(a.shape[:pred.ndim] != pred.shape for a in carry):
-        raise TypeError(f"while cond_jaxpr must return a boolean whose shape leads every carry's,"
-                        f" got {pred.str_short()}")
+    carry = avals[cond_nconsts + body_nconsts :]
+    if pred.dtype != np.bool_ or any(a.shape[: pred.ndim] != pred.shape for a in carry):
+        raise TypeError(
+            f"while cond_jaxpr must return a boolean whose shape leads every carry's,"
+            f" got {pred.str_short()}"
+        )
     return list(body_jaxpr.out_avals)
 
 
@@ -80,8 +82,10 @@ def _while_jvp(primals, tangents, *, cond_jaxpr, body_jaxpr, cond_nconsts, body_
     nc, nb = cond_nconsts, body_nconsts
     cc, bc, init = common.split(primals, [nc, nb])
     _, bct, init_t = common.split(tangents, [nc, nb])
-    bc_nz = [type(t) is not ad.Zero and common.differentiable(get_aval(p))
-             for p, t in zip(bc, bct, strict=True)]
+    bc_nz = [
+        type(t) is not ad.Zero and common.differentiable(get_aval(p))
+        for p, t in zip(bc, bct, strict=True)
+    ]
     diff = [common.differentiable(a) for a in body_jaxpr.out_avals]
     carry_nz = [type(t) is not ad.Zero and d for t, d in zip(init_t, diff, strict=True)]
 
@@ -93,18 +97,33 @@ def _while_jvp(primals, tangents, *, cond_jaxpr, body_jaxpr, cond_nconsts, body_
     n_bct, n_ct = sum(bc_nz), sum(carry_nz)
     # (bc, carry, bc_t, carry_t) -> (bc, bc_t, carry, carry_t)
     body_jvp = common.permute(body_jvp, common.interleave_perm([nb, len(init)], [n_bct, n_ct]))
-    t_avals = [a.to_tangent_aval() for a, z in zip(body_jaxpr.out_avals, carry_nz, strict=True)
-               if z]
+    t_avals = [
+        a.to_tangent_aval() for a, z in zip(body_jaxpr.out_avals, carry_nz, strict=True) if z
+    ]
     cond_aug = common.with_extra_invars(cond_jaxpr, t_avals, len(cond_jaxpr.in_avals))
     bct = [t for t, z in zip(bct, bc_nz, strict=True) if z]
-    init_t = [common.instantiate(t) if type(t) is ad.Zero else t
-              for t, z in zip(init_t, carry_nz, strict=True) if z]
-    outs = while_p.bind(*cc, *bc, *bct, *init, *init_t, cond_jaxpr=cond_aug,
-                        body_jaxpr=body_jvp, cond_nconsts=nc, body_nconsts=nb + n_bct)
+    init_t = [
+        common.instantiate(t) if type(t) is ad.Zero else t
+        for t, z in zip(init_t, carry_nz, strict=True)
+        if z
+    ]
+    outs = while_p.bind(
+        *cc,
+        *bc,
+        *bct,
+        *init,
+        *init_t,
+        cond_jaxpr=cond_aug,
+        body_jaxpr=body_jvp,
+        cond_nconsts=nc,
+        body_nconsts=nb + n_bct,
+    )
     n = len(init)
     it = iter(outs[n:])
-    touts = [next(it) if z else ad.Zero(a.to_tangent_aval())
-             for z, a in zip(carry_nz, body_jaxpr.out_avals, strict=True)]
+    touts = [
+        next(it) if z else ad.Zero(a.to_tangent_aval())
+        for z, a in zip(carry_nz, body_jaxpr.out_avals, strict=True)
+    ]
     return outs[:n], touts
 
 
@@ -140,21 +159,27 @@ def _while_batch(axis_size, vals, dims, *, cond_jaxpr, body_jaxpr, cond_nconsts,
     carry_bat = _carry_fixed_point(step, [d is not None for d in init_d])
     pred_bat = state["pred"]
     carry_d = [0 if b else None for b in carry_bat]
-    init = [common.move_to_front(x, d, axis_size) if b else x
-            for x, d, b in zip(init, init_d, carry_bat, strict=True)]
-    cond_b, _ = common.batch_jaxpr(cond_jaxpr, axis_size, cc_d + carry_d,
-                                   [0 if pred_bat else None])
+    init = [
+        common.move_to_front(x, d, axis_size) if b else x
+        for x, d, b in zip(init, init_d, carry_bat, strict=True)
+    ]
+    cond_b, _ = common.batch_jaxpr(cond_jaxpr, axis_size, cc_d + carry_d, [0 if pred_bat else None])
     body_b, _ = common.batch_jaxpr(body_jaxpr, axis_size, bc_d + carry_d, carry_d)
-    outs = while_p.bind(*cc, *bc, *init, cond_jaxpr=cond_b, body_jaxpr=body_b,
-                        cond_nconsts=nc, body_nconsts=nb)
+    outs = while_p.bind(
+        *cc, *bc, *init, cond_jaxpr=cond_b, body_jaxpr=body_b, cond_nconsts=nc, body_nconsts=nb
+    )
     return outs, carry_d
 
 
 # Partial evaluation: when the condition is known, a while over the known carries runs now;
 # the unknown outputs come from the whole loop, staged (recomputing the known part, as JAX).
 def _while_partial_eval(trace, args, *, cond_jaxpr, body_jaxpr, cond_nconsts, body_nconsts):
-    params = dict(cond_jaxpr=cond_jaxpr, body_jaxpr=body_jaxpr, cond_nconsts=cond_nconsts,
-                  body_nconsts=body_nconsts)
+    params = dict(
+        cond_jaxpr=cond_jaxpr,
+        body_jaxpr=body_jaxpr,
+        cond_nconsts=cond_nconsts,
+        body_nconsts=body_nconsts,
+    )
     nc, nb = cond_nconsts, body_nconsts
     uk = [trace.is_own(x) for x in args]
     cc_uk, bc_uk, init_uk = common.split(uk, [nc, nb])
@@ -170,21 +195,32 @@ def _while_partial_eval(trace, args, *, cond_jaxpr, body_jaxpr, cond_nconsts, bo
 
     def split():
         known_c = common.partial_eval_jaxpr(cond_jaxpr, cc_uk + carry_uk)[0]
-        known_c = common.prune(known_c, [True] * len(known_c.in_avals),
-                               [True] + [False] * (len(known_c.out_avals) - 1))
+        known_c = common.prune(
+            known_c, [True] * len(known_c.in_avals), [True] + [False] * (len(known_c.out_avals) - 1)
+        )
         known_b = common.partial_eval_jaxpr(body_jaxpr, bc_uk + carry_uk, carry_uk)[0]
         n_known = n - sum(carry_uk)
-        known_b = common.prune(known_b, [True] * len(known_b.in_avals),
-                               [i < n_known for i in range(len(known_b.out_avals))])
+        known_b = common.prune(
+            known_b,
+            [True] * len(known_b.in_avals),
+            [i < n_known for i in range(len(known_b.out_avals))],
+        )
         return known_c, known_b
 
-    known_c, known_b = common.memo(body_jaxpr, ("while_pe", cond_jaxpr, tuple(uk)), split)
-    keep = [not u for u in uk]
+    known_c, known_b = common.memo_multi((body_jaxpr, cond_jaxpr), ("while_pe", tuple(uk)), split)
+    # The known loop's carries are those known after the fixed point (not merely at entry).
+    keep = [not u for u in cc_uk + bc_uk + carry_uk]
     kargs = [x for x, k in zip(args, keep, strict=True) if k]
     with core.set_current_trace(trace.parent):
-        known_outs = iter(while_p.bind(
-            *kargs, cond_jaxpr=known_c, body_jaxpr=known_b,
-            cond_nconsts=nc - sum(cc_uk), body_nconsts=nb - sum(bc_uk)))
+        known_outs = iter(
+            while_p.bind(
+                *kargs,
+                cond_jaxpr=known_c,
+                body_jaxpr=known_b,
+                cond_nconsts=nc - sum(cc_uk),
+                body_nconsts=nb - sum(bc_uk),
+            )
+        )
     staged = trace.stage(while_p, args, params)
     return [s if u else next(known_outs) for s, u in zip(staged, carry_uk, strict=True)]
 
@@ -209,13 +245,22 @@ def _while_dce(used_outputs, eqn):
     new_body = common.prune(body_jaxpr, bc_used + used, used)
     new_cond = common.prune(cond_jaxpr, cond_used[:nc] + used, [True])
     cc_v, bc_v, init_v = common.split(eqn.invars, [nc, nb])
-    invars = ([v for v, u in zip(cc_v, cond_used[:nc], strict=True) if u]
-              + [v for v, u in zip(bc_v, bc_used, strict=True) if u]
-              + [v for v, u in zip(init_v, used, strict=True) if u])
-    outvars = [v if uo else DropVar(v.aval)
-               for v, u, uo in zip(eqn.outvars, used, used_outputs, strict=True) if u]
-    params = dict(cond_jaxpr=new_cond, body_jaxpr=new_body, cond_nconsts=sum(cond_used[:nc]),
-                  body_nconsts=sum(bc_used))
+    invars = (
+        [v for v, u in zip(cc_v, cond_used[:nc], strict=True) if u]
+        + [v for v, u in zip(bc_v, bc_used, strict=True) if u]
+        + [v for v, u in zip(init_v, used, strict=True) if u]
+    )
+    outvars = [
+        v if uo else DropVar(v.aval)
+        for v, u, uo in zip(eqn.outvars, used, used_outputs, strict=True)
+        if u
+    ]
+    params = dict(
+        cond_jaxpr=new_cond,
+        body_jaxpr=new_body,
+        cond_nconsts=sum(cond_used[:nc]),
+        body_nconsts=sum(bc_used),
+    )
     used_inputs = cond_used[:nc] + bc_used + used
     return used_inputs, eqn._replace(invars=invars, outvars=outvars, params=params)
 
@@ -256,18 +301,32 @@ def while_loop(cond_fun: Callable, body_fun: Callable, init_val: Any) -> Any:
             traced = _trace_loop(cond_fun, lambda c: (body_fun(c),), leaves, in_tree)
             avals, cond_j, cond_consts, cond_tree, body_j, body_consts, body_tree = traced
             _check_cond(cond_tree, cond_j)
-    common.check_carry_type("while_loop body", body_fun, in_tree.children()[0], avals,
-                            body_tree.children()[0], body_j.out_avals)
-    outs = while_p.bind(*cond_consts, *body_consts, *leaves, cond_jaxpr=cond_j,
-                        body_jaxpr=body_j, cond_nconsts=len(cond_consts),
-                        body_nconsts=len(body_consts))
+    common.check_carry_type(
+        "while_loop body",
+        body_fun,
+        in_tree.children()[0],
+        avals,
+        body_tree.children()[0],
+        body_j.out_avals,
+    )
+    outs = while_p.bind(
+        *cond_consts,
+        *body_consts,
+        *leaves,
+        cond_jaxpr=cond_j,
+        body_jaxpr=body_j,
+        cond_nconsts=len(cond_consts),
+        body_nconsts=len(body_consts),
+    )
     return tree_unflatten(in_tree, outs)[0]
 
 
 def _check_cond(tree, jaxpr) -> None:
-    if tree.num_leaves != 1:
+    if not treedef_is_strict_leaf(tree):
         raise TypeError(f"cond_fun must return a boolean scalar, but got pytree {tree}.")
     a = jaxpr.out_avals[0]
     if a.shape or a.dtype != np.bool_:
-        raise TypeError("cond_fun must return a boolean scalar, but got output type(s) "
-                        f"{list(jaxpr.out_avals)}.")
+        raise TypeError(
+            "cond_fun must return a boolean scalar, but got output type(s) "
+            f"{list(jaxpr.out_avals)}."
+        )

@@ -33,8 +33,8 @@ scan_p = core.Primitive("scan", multiple_results=True)
 
 def _scan_impl(*args, jaxpr, length, reverse, num_consts, num_carry, unroll):
     consts = args[:num_consts]
-    carry = list(args[num_consts:num_consts + num_carry])
-    xs = args[num_consts + num_carry:]
+    carry = list(args[num_consts : num_consts + num_carry])
+    xs = args[num_consts + num_carry :]
     body = common.compiled(jaxpr)
     ys = [np.empty((length, *a.shape), a.dtype) for a in jaxpr.out_avals[num_carry:]]
     for t in range(length):
@@ -49,7 +49,7 @@ def _scan_impl(*args, jaxpr, length, reverse, num_consts, num_carry, unroll):
 def _scan_abstract_eval(*avals, jaxpr, length, reverse, num_consts, num_carry, unroll):
     if len(avals) != len(jaxpr.in_avals):
         raise TypeError(f"scan got {len(avals)} operands for a body of {len(jaxpr.in_avals)}")
-    for a in avals[num_consts + num_carry:]:
+    for a in avals[num_consts + num_carry :]:
         if not a.shape or a.shape[0] != length:
             raise TypeError(f"scan of length {length} got xs of type {a.str_short()}")
     outs = jaxpr.out_avals
@@ -71,8 +71,10 @@ def _params(p: dict, **changes) -> dict:
 def _scan_jvp(primals, tangents, **p):
     jaxpr, nc, ncar = p["jaxpr"], p["num_consts"], p["num_carry"]
     consts, init, xs = common.split(primals, [nc, ncar])
-    nz = [type(t) is not ad.Zero and common.differentiable(get_aval(x))
-          for x, t in zip(primals, tangents, strict=True)]
+    nz = [
+        type(t) is not ad.Zero and common.differentiable(get_aval(x))
+        for x, t in zip(primals, tangents, strict=True)
+    ]
     c_nz, init_nz, x_nz = common.split(nz, [nc, ncar])
     n_ys = len(jaxpr.out_avals) - ncar
     diff = [common.differentiable(a) for a in jaxpr.out_avals[:ncar]]
@@ -94,15 +96,26 @@ def _scan_jvp(primals, tangents, **p):
     ct = [t for t, z in zip(ct, c_nz, strict=True) if z]
     it = [common.instantiate(t) for t, z in zip(it, carry_nz, strict=True) if z]
     xt = [t for t, z in zip(xt, x_nz, strict=True) if z]
-    outs = scan_p.bind(*consts, *ct, *init, *it, *xs, *xt, **_params(
-        p, jaxpr=jvp, num_consts=nc + len(ct), num_carry=ncar + len(it)))
+    outs = scan_p.bind(
+        *consts,
+        *ct,
+        *init,
+        *it,
+        *xs,
+        *xt,
+        **_params(p, jaxpr=jvp, num_consts=nc + len(ct), num_carry=ncar + len(it)),
+    )
     carry, carry_t, ys, ys_t = common.split(outs, [ncar, len(it), n_ys])
     carry_t, ys_t = iter(carry_t), iter(ys_t)
     out_avals = _scan_abstract_eval(*[get_aval(x) for x in primals], **p)
-    t_out = [next(carry_t) if z else ad.Zero(a.to_tangent_aval())
-             for z, a in zip(carry_nz, out_avals[:ncar], strict=True)]
-    t_out += [next(ys_t) if z else ad.Zero(a.to_tangent_aval())
-              for z, a in zip(ys_nz, out_avals[ncar:], strict=True)]
+    t_out = [
+        next(carry_t) if z else ad.Zero(a.to_tangent_aval())
+        for z, a in zip(carry_nz, out_avals[:ncar], strict=True)
+    ]
+    t_out += [
+        next(ys_t) if z else ad.Zero(a.to_tangent_aval())
+        for z, a in zip(ys_nz, out_avals[ncar:], strict=True)
+    ]
     return [*carry, *ys], t_out
 
 
@@ -112,14 +125,14 @@ def _scan_jvp(primals, tangents, **p):
 
 
 class _Split(NamedTuple):
-    carry_uk: list         # which carries are unknown
-    out_uk: list           # which outputs (carries, ys) are unknown
-    hoist: ClosedJaxpr     # known consts -> (invariant residuals, known-loop consts)
-    n_inv: int             # number of invariant residuals
-    known: ClosedJaxpr     # known-loop consts, known carry, known xs -> known outs, residuals
+    carry_uk: list  # which carries are unknown
+    out_uk: list  # which outputs (carries, ys) are unknown
+    hoist: ClosedJaxpr  # known consts -> (invariant residuals, known-loop consts)
+    n_inv: int  # number of invariant residuals
+    known: ClosedJaxpr  # known-loop consts, known carry, known xs -> known outs, residuals
     n_known_consts: int
-    res_src: list          # per variant residual: ("out", k) or ("xs", j)
-    unknown: ClosedJaxpr   # inv res, uk consts, uk carry, variant res, uk xs -> uk outs
+    res_src: list  # per variant residual: ("out", k) or ("xs", j)
+    unknown: ClosedJaxpr  # inv res, uk consts, uk carry, variant res, uk xs -> uk outs
 
 
 def _scan_split(jaxpr: ClosedJaxpr, nc: int, ncar: int, unknowns: tuple) -> _Split:
@@ -127,22 +140,25 @@ def _scan_split(jaxpr: ClosedJaxpr, nc: int, ncar: int, unknowns: tuple) -> _Spl
     n_ys = len(jaxpr.out_avals) - ncar
 
     def step(carry_uk):
-        return common.partial_eval_jaxpr(jaxpr, c_uk + carry_uk + x_uk,
-                                         carry_uk + [False] * n_ys)[2][:ncar]
+        return common.partial_eval_jaxpr(jaxpr, c_uk + carry_uk + x_uk, carry_uk + [False] * n_ys)[
+            2
+        ][:ncar]
 
     carry_uk = _carry_fixed_point(step, init_uk)
     known, unknown, out_uk, num_res = common.partial_eval_jaxpr(
-        jaxpr, c_uk + carry_uk + x_uk, carry_uk + [False] * n_ys)
+        jaxpr, c_uk + carry_uk + x_uk, carry_uk + [False] * n_ys
+    )
     n_kc, n_kcar, n_kx = nc - sum(c_uk), ncar - sum(carry_uk), len(x_uk) - sum(x_uk)
     n_kout = len(out_uk) - sum(out_uk)
     # Which residuals vary over the loop: partially evaluate the known body once more, with
     # the consts known and the carry and xs unknown.
     hoist, loop, out_uk2, n_res2 = common.pe.partial_eval_jaxpr(
-        known, [False] * n_kc + [True] * (n_kcar + n_kx), [True] * n_kout + [False] * num_res)
+        known, [False] * n_kc + [True] * (n_kcar + n_kx), [True] * n_kout + [False] * num_res
+    )
     variant = out_uk2[n_kout:]
     # Variant residuals that are slices of a known xs, or repeats, are not stacked again.
     lj = loop.jaxpr
-    x_pos = {v: j for j, v in enumerate(lj.invars[n_res2 + n_kcar:])}
+    x_pos = {v: j for j, v in enumerate(lj.invars[n_res2 + n_kcar :])}
     first: dict = {}
     res_src, keep_out = [], [True] * n_kout
     for v in lj.outvars[n_kout:]:
@@ -165,8 +181,12 @@ def _scan_split(jaxpr: ClosedJaxpr, nc: int, ncar: int, unknowns: tuple) -> _Spl
     inv_idx = [i for i, v in enumerate(variant) if not v]
     var_idx = [i for i, v in enumerate(variant) if v]
     r = num_res
-    perm = (inv_idx + list(range(r, r + n_ukc + n_ukcar)) + var_idx
-            + list(range(r + n_ukc + n_ukcar, len(unknown.in_avals))))
+    perm = (
+        inv_idx
+        + list(range(r, r + n_ukc + n_ukcar))
+        + var_idx
+        + list(range(r + n_ukc + n_ukcar, len(unknown.in_avals)))
+    )
     unknown = common.permute(unknown, perm)
     return _Split(carry_uk, out_uk, hoist, len(inv_idx), loop, n_res2, res_src, unknown)
 
@@ -180,9 +200,13 @@ def _run_split(s: _Split, args, masks, p, known_trace: core.Trace):
     kxs = [x for x, u in zip(xs, x_uk, strict=True) if not u]
     with core.set_current_trace(known_trace):
         hoisted = common.eval_closed(s.hoist, kconsts)
-        inv_res, res2 = hoisted[:s.n_inv], hoisted[s.n_inv:]
-        k_outs = scan_p.bind(*res2, *kinit, *kxs, **_params(
-            p, jaxpr=s.known, num_consts=len(res2), num_carry=len(kinit)))
+        inv_res, res2 = hoisted[: s.n_inv], hoisted[s.n_inv :]
+        k_outs = scan_p.bind(
+            *res2,
+            *kinit,
+            *kxs,
+            **_params(p, jaxpr=s.known, num_consts=len(res2), num_carry=len(kinit)),
+        )
     n_kout = len(s.out_uk) - sum(s.out_uk)
     stacked = k_outs[n_kout:]
     var_res = [stacked[k] if kind == "out" else kxs[k] for kind, k in s.res_src]
@@ -190,8 +214,9 @@ def _run_split(s: _Split, args, masks, p, known_trace: core.Trace):
     ukinit = [x for x, u in zip(init, s.carry_uk, strict=True) if u]
     ukxs = [x for x, u in zip(xs, x_uk, strict=True) if u]
     uk_args = [*inv_res, *ukc, *ukinit, *var_res, *ukxs]
-    uk_params = _params(p, jaxpr=s.unknown, num_consts=len(inv_res) + len(ukc),
-                        num_carry=len(ukinit))
+    uk_params = _params(
+        p, jaxpr=s.unknown, num_consts=len(inv_res) + len(ukc), num_carry=len(ukinit)
+    )
     return k_outs[:n_kout], uk_args, uk_params
 
 
@@ -202,8 +227,11 @@ def _merge(out_uk, known_outs, unknown_outs) -> list:
 
 def _get_split(p, unknowns):
     jaxpr = p["jaxpr"]
-    return common.memo(jaxpr, ("scan_split", p["num_consts"], p["num_carry"], unknowns),
-                       lambda: _scan_split(jaxpr, p["num_consts"], p["num_carry"], unknowns))
+    return common.memo(
+        jaxpr,
+        ("scan_split", p["num_consts"], p["num_carry"], unknowns),
+        lambda: _scan_split(jaxpr, p["num_consts"], p["num_carry"], unknowns),
+    )
 
 
 def _masks(p, unknowns):
@@ -240,9 +268,9 @@ def _scan_transpose(cts, *args, **p):
     c_uk, _, x_uk = _masks(p, lin)
     n_inv = s.n_inv
     n_ukc, n_ukcar = sum(c_uk), sum(s.carry_uk)
-    ukc_ct, rest = uk_ct_in[n_inv:n_inv + n_ukc], uk_ct_in[n_inv + n_ukc:]
+    ukc_ct, rest = uk_ct_in[n_inv : n_inv + n_ukc], uk_ct_in[n_inv + n_ukc :]
     init_ct = rest[:n_ukcar]
-    xs_ct = rest[n_ukcar + len(s.res_src):]
+    xs_ct = rest[n_ukcar + len(s.res_src) :]
     c_it, i_it, x_it = iter(ukc_ct), iter(init_ct), iter(xs_ct)
     consts, init, xs = common.split(args, [nc, ncar])
     out = [next(c_it) if u else None for u in c_uk]
@@ -260,29 +288,42 @@ def _transpose_linear(cts, args, p):
     x_lin = [type(x) is ad.UndefinedPrimal for x in xs]
     ct_carry, ct_ys = cts[:ncar], cts[ncar:]
     ys_nz = tuple(type(c) is not ad.Zero for c in ct_ys)
-    tj = common.memo(jaxpr, ("scan_t", tuple(c_lin), tuple(x_lin), ys_nz),
-                     lambda: _transposed_body(jaxpr, nc, ncar, c_lin, x_lin, ys_nz))
+    tj = common.memo(
+        jaxpr,
+        ("scan_t", tuple(c_lin), tuple(x_lin), ys_nz),
+        lambda: _transposed_body(jaxpr, nc, ncar, c_lin, x_lin, ys_nz),
+    )
     rc = [x for x, lin in zip(consts, c_lin, strict=True) if not lin]
     rx = [x for x, lin in zip(xs, x_lin, strict=True) if not lin]
     lc_avals = [x.aval.to_tangent_aval() for x in consts if type(x) is ad.UndefinedPrimal]
     acc = [common.zeros(a) for a in lc_avals]
     carry_avals = [a.to_tangent_aval() for a in jaxpr.out_avals[:ncar]]
-    ct_carry = [common.zeros(a) if type(c) is ad.Zero else c
-                for c, a in zip(ct_carry, carry_avals, strict=True)]
+    ct_carry = [
+        common.zeros(a) if type(c) is ad.Zero else c
+        for c, a in zip(ct_carry, carry_avals, strict=True)
+    ]
     ct_ys = [c for c in ct_ys if type(c) is not ad.Zero]
-    outs = scan_p.bind(*rc, *acc, *ct_carry, *ct_ys, *rx, **_params(
-        p, jaxpr=tj, num_consts=len(rc), num_carry=len(acc) + ncar, reverse=not p["reverse"]))
+    outs = scan_p.bind(
+        *rc,
+        *acc,
+        *ct_carry,
+        *ct_ys,
+        *rx,
+        **_params(
+            p, jaxpr=tj, num_consts=len(rc), num_carry=len(acc) + ncar, reverse=not p["reverse"]
+        ),
+    )
     ct_lc, ct_init, ct_lx = common.split(outs, [len(acc), ncar])
     lc, lx = iter(ct_lc), iter(ct_lx)
     res = [next(lc) if lin else None for lin in c_lin]
-    res += [c if type(a) is ad.UndefinedPrimal else None for c, a in zip(ct_init, init,
-                                                                         strict=True)]
+    res += [
+        c if type(a) is ad.UndefinedPrimal else None for c, a in zip(ct_init, init, strict=True)
+    ]
     res += [next(lx) if lin else None for lin in x_lin]
     return res
 
 
 def _transposed_body(jaxpr, nc, ncar, c_lin, x_lin, ys_nz):
-    n_ys = len(jaxpr.out_avals) - ncar
     body_t = common.transpose_jaxpr(jaxpr, [*c_lin, *[True] * ncar, *x_lin])
     in_c, in_carry, in_x = common.split(jaxpr.in_avals, [nc, ncar])
     rc_avals = [a for a, lin in zip(in_c, c_lin, strict=True) if not lin]
@@ -293,7 +334,8 @@ def _transposed_body(jaxpr, nc, ncar, c_lin, x_lin, ys_nz):
     nz_ys_avals = [a for a, z in zip(ys_avals, ys_nz, strict=True) if z]
 
     def body(*a):
-        rc, acc, cc, cy, rx = common.split(a, [len(rc_avals), len(lc_avals), ncar, len(nz_ys_avals)])
+        sizes = [len(rc_avals), len(lc_avals), ncar, len(nz_ys_avals)]
+        rc, acc, cc, cy, rx = common.split(a, sizes)
         it = iter(cy)
         cy = [next(it) if z else common.zeros(av) for z, av in zip(ys_nz, ys_avals, strict=True)]
         outs = common.eval_closed(body_t, [*rc, *rx, *cc, *cy])
@@ -301,9 +343,9 @@ def _transposed_body(jaxpr, nc, ncar, c_lin, x_lin, ys_nz):
         acc = [ad.add_any_p.bind(x, y) for x, y in zip(acc, d_lc, strict=True)]
         return [*acc, *d_carry, *d_lx]
 
-    del n_ys
     return common.pe.trace_to_jaxpr(
-        body, [*rc_avals, *lc_avals, *carry_avals, *nz_ys_avals, *rx_avals], name="transpose")
+        body, [*rc_avals, *lc_avals, *carry_avals, *nz_ys_avals, *rx_avals], name="transpose"
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -328,8 +370,10 @@ def _scan_batch(axis_size, vals, dims, **p):
     ys_bat = common.batched_outputs(jaxpr, axis_size, c_d + carry_d + x_in)[ncar:]
     out_d = carry_d + [0 if b else None for b in ys_bat]
     new, _ = common.batch_jaxpr(jaxpr, axis_size, c_d + carry_d + x_in, out_d)
-    init = [common.move_to_front(x, d, axis_size) if b else x
-            for x, d, b in zip(init, init_d, carry_bat, strict=True)]
+    init = [
+        common.move_to_front(x, d, axis_size) if b else x
+        for x, d, b in zip(init, init_d, carry_bat, strict=True)
+    ]
     outs = scan_p.bind(*consts, *init, *xs, **_params(p, jaxpr=new))
     return outs, carry_d + [1 if b else None for b in ys_bat]
 
@@ -344,7 +388,7 @@ def _scan_dce(used_outputs, eqn):
     used_carry, used_ys = used_outputs[:ncar], list(used_outputs[ncar:])
 
     def step(u):
-        return common.dce_used_inputs(jaxpr, u + used_ys)[nc:nc + ncar]
+        return common.dce_used_inputs(jaxpr, u + used_ys)[nc : nc + ncar]
 
     used_carry = _carry_fixed_point(step, list(used_carry))
     used_in = common.dce_used_inputs(jaxpr, used_carry + used_ys)
@@ -352,9 +396,11 @@ def _scan_dce(used_outputs, eqn):
     used_in = c_u + used_carry + x_u
     new = common.prune(jaxpr, used_in, used_carry + used_ys)
     invars = [v for v, u in zip(eqn.invars, used_in, strict=True) if u]
-    outvars = [v if uo else DropVar(v.aval)
-               for v, u, uo in zip(eqn.outvars, used_carry + used_ys, used_outputs, strict=True)
-               if u]
+    outvars = [
+        v if uo else DropVar(v.aval)
+        for v, u, uo in zip(eqn.outvars, used_carry + used_ys, used_outputs, strict=True)
+        if u
+    ]
     params = _params(p, jaxpr=new, num_consts=sum(c_u), num_carry=sum(used_carry))
     return used_in, eqn._replace(invars=invars, outvars=outvars, params=params)
 
@@ -390,30 +436,43 @@ def _scan_length(xs_leaves, length) -> int:
                     f"Abstract tracer value encountered where concrete value is expected: "
                     f"traced array with shape {length.aval.str_short()}\nThe `length` argument "
                     "to `scan` expects a concrete `int` value. For scan-like iteration with a "
-                    "dynamic length, use `while_loop` or `fori_loop`.") from None
+                    "dynamic length, use `while_loop` or `fori_loop`."
+                ) from None
             length = int(length)
     lengths = []
     for x in xs_leaves:
         a = get_aval(x)
         if not a.shape:
-            raise ValueError(f"scan got value with no leading axis to scan over: "
-                             f"{common.aval_str(a)}.")
+            raise ValueError(
+                f"scan got value with no leading axis to scan over: {common.aval_str(a)}."
+            )
         lengths.append(a.shape[0])
     if length is not None:
         if any(n != length for n in lengths):
-            raise ValueError(f"scan got `length` argument of {length} which disagrees with "
-                             f"leading axis sizes {lengths}.")
+            raise ValueError(
+                f"scan got `length` argument of {length} which disagrees with "
+                f"leading axis sizes {lengths}."
+            )
         return length
     if not lengths:
         raise ValueError("scan got no values to scan over and `length` not provided.")
     if len(set(lengths)) > 1:
-        raise ValueError("scan got values with different leading axis sizes: "
-                         f"{', '.join(map(str, lengths))}.")
+        raise ValueError(
+            "scan got values with different leading axis sizes: "
+            f"{', '.join(str(n) for n in lengths)}."
+        )
     return lengths[0]
 
 
-def scan(f: Callable, init: Any, xs: Any = None, length: int | None = None,
-         reverse: bool = False, unroll: int | bool = 1, _split_transpose: bool = False) -> Any:
+def scan(
+    f: Callable,
+    init: Any,
+    xs: Any = None,
+    length: int | None = None,
+    reverse: bool = False,
+    unroll: int | bool = 1,
+    _split_transpose: bool = False,
+) -> Any:
     """Loops `carry, y = f(carry, x)` over the leading axis of `xs`; returns
     `(final carry, stacked ys)`. The carry keeps one pytree structure, shapes and dtypes."""
     if not callable(f):
@@ -430,30 +489,43 @@ def scan(f: Callable, init: Any, xs: Any = None, length: int | None = None,
 
     def trace(init_leaves):
         carry_avals = common.abstractify(init_leaves)
-        in_leaves, in_tree = tree_flatten((init, xs))
-        in_tree = tree_flatten((tree_unflatten(init_tree, init_leaves),
-                                tree_unflatten(xs_tree, x_avals)))[1]
-        del in_leaves
+        in_tree = tree_flatten(
+            (tree_unflatten(init_tree, init_leaves), tree_unflatten(xs_tree, x_avals))
+        )[1]
         jaxpr, consts, out_tree = common.trace_fun(f, in_tree, [*carry_avals, *x_avals], "scan")
         kids = out_tree.children()
-        if out_tree.node_data() is None or out_tree.node_data()[0] not in (tuple, list) or \
-                len(kids) != 2:
-            raise TypeError("scan body output must be a pair, got "
-                            f"{_aval_tree_str(out_tree, jaxpr.out_avals)}.")
+        if (
+            out_tree.node_data() is None
+            or out_tree.node_data()[0] not in (tuple, list)
+            or len(kids) != 2
+        ):
+            raise TypeError(
+                f"scan body output must be a pair, got {_aval_tree_str(out_tree, jaxpr.out_avals)}."
+            )
         return carry_avals, jaxpr, consts, kids
 
     carry_avals, jaxpr, consts, kids = trace(init_leaves)
     n_carry = kids[0].num_leaves
     if kids[0] == init_tree:
-        init_leaves, changed = common.promote_weak_inputs(init_leaves, carry_avals,
-                                                          jaxpr.out_avals[:n_carry])
+        init_leaves, changed = common.promote_weak_inputs(
+            init_leaves, carry_avals, jaxpr.out_avals[:n_carry]
+        )
         if changed:
             carry_avals, jaxpr, consts, kids = trace(init_leaves)
-    common.check_carry_type("scan body", f, init_tree, carry_avals, kids[0],
-                            jaxpr.out_avals[:kids[0].num_leaves])
-    outs = scan_p.bind(*consts, *init_leaves, *xs_leaves, jaxpr=jaxpr, length=length,
-                       reverse=bool(reverse), num_consts=len(consts),
-                       num_carry=len(init_leaves), unroll=int(unroll))
+    common.check_carry_type(
+        "scan body", f, init_tree, carry_avals, kids[0], jaxpr.out_avals[: kids[0].num_leaves]
+    )
+    outs = scan_p.bind(
+        *consts,
+        *init_leaves,
+        *xs_leaves,
+        jaxpr=jaxpr,
+        length=length,
+        reverse=bool(reverse),
+        num_consts=len(consts),
+        num_carry=len(init_leaves),
+        unroll=int(unroll),
+    )
     n = len(init_leaves)
     return tree_unflatten(init_tree, outs[:n]), tree_unflatten(kids[1], outs[n:])
 
@@ -472,8 +544,9 @@ def _map_batched(f: Callable, xs: Any, batch_size: int) -> Any:
 
         holder: list = []
         ls = tree_flatten(x)[0]
-        outs = batching.vmap_flat(flat, get_aval(ls[0]).shape[0], [0] * len(ls),
-                                  lambda k: [0] * k, ls)
+        outs = batching.vmap_flat(
+            flat, get_aval(ls[0]).shape[0], [0] * len(ls), lambda k: [0] * k, ls
+        )
         return tree_unflatten(holder[0], outs)
 
     if not leaves:
@@ -521,8 +594,9 @@ def _bound_dtype(x: Any):
     return get_aval(x).dtype
 
 
-def fori_loop(lower: Any, upper: Any, body_fun: Callable, init_val: Any, *,
-              unroll: int | bool | None = None) -> Any:
+def fori_loop(
+    lower: Any, upper: Any, body_fun: Callable, init_val: Any, *, unroll: int | bool | None = None
+) -> Any:
     """`for i in range(lower, upper): val = body_fun(i, val)`; returns `val`.
 
     With static bounds this is a `scan` (reverse-mode differentiable); with traced bounds a
@@ -543,8 +617,10 @@ def fori_loop(lower: Any, upper: Any, body_fun: Callable, init_val: Any, *,
             elif hi_weak and not lo_weak:
                 dtype = lo_dt
         if dtype is None:
-            raise TypeError("lower and upper arguments to fori_loop must have equal types, "
-                            f"got {lo_dt.name} and {hi_dt.name}")
+            raise TypeError(
+                "lower and upper arguments to fori_loop must have equal types, "
+                f"got {lo_dt.name} and {hi_dt.name}"
+            )
     if common.is_concrete(lower) and common.is_concrete(upper):
         lo, hi = int(lower), int(upper)
 
@@ -552,12 +628,18 @@ def fori_loop(lower: Any, upper: Any, body_fun: Callable, init_val: Any, *,
             i, x = loop_carry
             return (add(i, 1), body_fun(i, x)), None
 
-        (_, result), _ = scan(scanned, (lo, init_val), None, length=max(hi - lo, 0),
-                              unroll=False if unroll is None else unroll)
+        (_, result), _ = scan(
+            scanned,
+            (lo, init_val),
+            None,
+            length=max(hi - lo, 0),
+            unroll=False if unroll is None else unroll,
+        )
         return result
     if unroll is not None and unroll is not False and unroll != 1:
-        raise ValueError("Can only use `unroll` in `fori_loop` if the loop bounds are "
-                         "statically known.")
+        raise ValueError(
+            "Can only use `unroll` in `fori_loop` if the loop bounds are statically known."
+        )
     from jaxlite._src.lax.elementwise import convert_element_type  # noqa: PLC0415
 
     if lo_dt != dtype:
@@ -571,6 +653,3 @@ def fori_loop(lower: Any, upper: Any, body_fun: Callable, init_val: Any, *,
 
     _, _, result = while_loop(lambda c: lt(c[0], c[1]), body, (lower, upper, init_val))
     return result
-
-
-_ = (ClosedJaxpr, tree_map)
