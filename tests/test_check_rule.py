@@ -280,3 +280,45 @@ def test_float32_arguments_use_looser_tolerances():
     f.defjvps(lambda t, ans, x: ans * t)
     report = check_rule(f, np.asarray([0.1, 0.5], np.float32))
     assert report.ok, report
+
+
+# ----------------------------------------------------------------------------------------------
+# The user guide's examples run and print what it shows
+
+
+def test_user_guide_examples(x64):
+    import contextlib
+    import io
+    import pathlib
+
+    from jaxlite._src.config import config
+
+    config.update("jax_enable_x64", False)  # the guide's outputs are float32
+    text = (pathlib.Path(__file__).parent.parent / "docs" / "custom_rules.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    ns: dict = {}
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        for block in blocks:
+            block = block.replace(
+                "check_rule(bad, x, raise_on_failure=True)",
+                "try:\n    check_rule(bad, x, raise_on_failure=True)\n"
+                "except AssertionError as e:\n    print(str(e).splitlines()[0])",
+            )
+            exec(compile(block, "example.py", "exec"), ns)
+    out = buf.getvalue()
+    for expected in [
+        "2.7278922",
+        "-1.2484405",
+        "[0.5       0.7310586 0.8807971]",
+        "(Array(1.68, dtype=float32), Array(1.08, dtype=float32))",
+        "0.75",
+        "perturbed: True False",
+        "unused outputs: [True, False]",
+        "0.47942555",
+        "10.0",
+        "1.0214515",
+        "18 checks, 16 passed, 0 failed, 2 skipped",
+        "check 'vjp vs finite differences' failed at ct_in[0]",
+    ]:
+        assert expected in out, (expected, out)

@@ -165,8 +165,11 @@ def test_defjvps_all_none_gives_zero_tangent():
 
 
 def test_defjvps_with_nondiff_argnums_is_rejected():
-    f = jax.custom_jvp(lambda g, x: g(x), nondiff_argnums=(0,))
-    with pytest.raises(TypeError, match="defjvps.*nondiff_argnums"):
+    def applies(g, x):
+        return g(x)
+
+    f = jax.custom_jvp(applies, nondiff_argnums=(0,))
+    with pytest.raises(TypeError, match=r"defjvps.*nondiff_argnums.*applies at .*:\d+"):
         f.defjvps(lambda t, ans, x: t)
 
 
@@ -567,7 +570,9 @@ def test_rule_tangent_error_names_the_pytree_path():
         return tree_fun(p[0]), {"a": t[0], "b": (t[0], jnp.ones(2))}
 
     tree_fun.defjvp(tree_rule)
-    with pytest.raises(TypeError, match=re.escape("tangent_out['b'][1]")):
+    with pytest.raises(
+        TypeError, match=r"(?s)" + re.escape("tangent_out['b'][1]") + r".*tree_fun at .*:\d+"
+    ):
         jax.jvp(tree_fun, (1.0,), (1.0,))
 
 

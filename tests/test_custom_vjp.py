@@ -220,7 +220,10 @@ def test_traced_nondiff_argument_path_in_pytree():
         return x * opts["scale"]
 
     f.defvjp(lambda x, o: (f(x, o), None), lambda o, r, g: (g,))
-    with pytest.raises(UnexpectedTracerError, match=re.escape("args[1]['scale']")):
+    with pytest.raises(
+        UnexpectedTracerError,
+        match=r"(?s)argument 1 \('opts'\).*f at .*:\d+.*" + re.escape("args[1]['scale']"),
+    ):
         jax.jit(lambda s: f(1.0, {"name": "a", "scale": s}))(2.0)
 
 
@@ -339,10 +342,14 @@ def test_closure_convert_hoists_differentiated_values():
 
 def test_closure_convert_keeps_constants_and_checks_structure():
     w = jnp.arange(3.0)
-    converted, consts = jax.closure_convert(lambda x: x * w, jnp.ones(3))
+
+    def scale_by_w(x):
+        return x * w
+
+    converted, consts = jax.closure_convert(scale_by_w, jnp.ones(3))
     assert consts == []
     close(converted(jnp.ones(3)), w)
-    with pytest.raises(TypeError, match="same pytree structure"):
+    with pytest.raises(TypeError, match=r"(?s)same pytree structure.*scale_by_w at .*:\d+"):
         converted((jnp.ones(3),))
 
 
@@ -446,7 +453,9 @@ def test_residual_must_not_be_custom_vjp_primal():
         return x
 
     keeps_record.defvjp(lambda x: (x.value, x), lambda r, g: (g,), symbolic_zeros=True)
-    with pytest.raises(TypeError, match=r"(?s)CustomVJPPrimal as a residual.*keeps_record"):
+    with pytest.raises(
+        TypeError, match=r"(?s)CustomVJPPrimal as a residual.*keeps_record at .*residuals"
+    ):
         jax.grad(keeps_record)(1.0)
 
 
@@ -618,10 +627,13 @@ def test_forward_mode_transpose_with_symbolic_zeros_and_pytrees(x64):
 
 
 def test_forward_mode_options_are_validated():
-    f = jax.custom_vjp(lambda x: x)
-    with pytest.raises(ValueError, match="forward_mode"):
+    def ident(x):
+        return x
+
+    f = jax.custom_vjp(ident)
+    with pytest.raises(ValueError, match=r"ident at .*:\d+: forward_mode"):
         f.defvjp(lambda x: (x, None), lambda r, g: (g,), forward_mode="autodiff")
-    with pytest.raises(ValueError, match="not both"):
+    with pytest.raises(ValueError, match=r"ident at .*not both"):
         f.defvjp(
             lambda x: (x, None),
             lambda r, g: (g,),
@@ -812,7 +824,10 @@ def test_bwd_error_path_inside_pytree():
         return (Point(g * pt.y, jnp.ones(3)),)
 
     tree_fun.defvjp(lambda pt: (tree_fun(pt), pt), tree_bwd)
-    with pytest.raises(ValueError, match=re.escape("output[0].y (argument 'pt')")):
+    with pytest.raises(
+        ValueError,
+        match=r"(?s)tree_bwd at .*tree_fun at .*" + re.escape("output[0].y (argument 'pt')"),
+    ):
         jax.grad(tree_fun)(Point(1.0, 2.0))
 
 

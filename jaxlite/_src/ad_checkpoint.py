@@ -60,9 +60,15 @@ def _partial_eval(trace, args, *, jaxpr, prevent_cse, differentiated, policy):
     # Known outputs are computed now; the unknown ones are staged as a checkpoint of the whole
     # jaxpr whose known inputs are the only residuals, so the backward pass recomputes.
     unknowns = tuple(trace.is_own(x) for x in args)
-    known, _, out_unknowns, num_res = _memo(
-        jaxpr, ("pe", unknowns), lambda: pe.partial_eval_jaxpr(jaxpr, unknowns)
-    )
+
+    def split():
+        known, _, out_unknowns, num_res = pe.partial_eval_jaxpr(jaxpr, unknowns)
+        # The residuals are recomputed in the backward pass, so the forward pass drops them.
+        n_known = len(known.jaxpr.outvars) - num_res
+        j, _ = pe.dce_jaxpr(known.jaxpr, [True] * n_known + [False] * num_res)
+        return ClosedJaxpr(j, known.consts), out_unknowns
+
+    known, out_unknowns = _memo(jaxpr, ("pe", unknowns), split)
     known_args = [x for x, u in zip(args, unknowns, strict=True) if not u]
     with core.set_current_trace(trace.parent):
         known_outs = checkpoint_p.bind(
@@ -72,7 +78,6 @@ def _partial_eval(trace, args, *, jaxpr, prevent_cse, differentiated, policy):
             differentiated=differentiated,
             policy=policy,
         )
-    known_outs = known_outs[: len(known_outs) - num_res]
     used = list(out_unknowns)
     j, _ = pe.dce_jaxpr(jaxpr.jaxpr, used)
     staged = ClosedJaxpr(Jaxpr(j.constvars, j.invars, j.outvars, j.eqns), jaxpr.consts)

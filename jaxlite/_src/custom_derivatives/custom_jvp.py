@@ -436,7 +436,10 @@ class custom_jvp:
     def defjvps(self, *jvps: Callable | None) -> None:
         """One rule per argument, `jvp_i(t_i, primal_out, *primals)`, summed; None = zero."""
         if self.nondiff_argnums:
-            raise TypeError("Can't use ``defjvps`` with ``nondiff_argnums``.")
+            raise TypeError(
+                f"Can't use ``defjvps`` with ``nondiff_argnums`` (custom_jvp function "
+                f"{fun_name(self.fun)}); use defjvp."
+            )
         fun = self.fun
 
         def jvp(primals, tangents):

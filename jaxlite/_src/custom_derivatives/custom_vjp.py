@@ -503,12 +503,13 @@ class custom_vjp:
             )
         if forward_mode not in (None, "transpose"):
             raise ValueError(
-                f"custom_vjp.defvjp: forward_mode must be None or 'transpose', got "
-                f"{forward_mode!r} (pass an explicit rule with jvp=...)"
+                f"custom_vjp.defvjp for {fun_name(self.fun)}: forward_mode must be None or "
+                f"'transpose', got {forward_mode!r} (pass an explicit rule with jvp=...)"
             )
         if forward_mode is not None and jvp is not None:
             raise ValueError(
-                "custom_vjp.defvjp: give either forward_mode='transpose' or jvp=, not both"
+                f"custom_vjp.defvjp for {fun_name(self.fun)}: give either "
+                "forward_mode='transpose' or jvp=, not both"
             )
         self.fwd = fwd
         self.bwd = bwd

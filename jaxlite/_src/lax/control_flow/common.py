@@ -20,7 +20,7 @@ from jaxlite._src.core import ShapedArray, Tracer, get_aval
 from jaxlite._src.errors import fun_name
 from jaxlite._src.interpreters import ad, batching
 from jaxlite._src.interpreters import partial_eval as pe
-from jaxlite._src.jaxpr import ClosedJaxpr, Jaxpr, Literal, Var, eval_jaxpr
+from jaxlite._src.jaxpr import ClosedJaxpr, Jaxpr, Var, eval_jaxpr
 from jaxlite._src.jit.codegen import compile_jaxpr
 from jaxlite._src.lax.shape import broadcast_in_dim
 from jaxlite._src.tree_util import (
@@ -199,13 +199,6 @@ def _mismatch_extra(a: ShapedArray, b: ShapedArray) -> str:
 
 def aval_str(a: ShapedArray) -> str:
     return f"{a.dtype.name}[{','.join(map(str, a.shape))}]"
-
-
-class _LeafMarker:
-    """Stands in for a leaf when describing structural differences ("pytree leaf")."""
-
-    def __repr__(self):
-        return "pytree leaf"
 
 
 class _LeafType(type):
@@ -440,17 +433,6 @@ def prune(
 def dce_used_inputs(closed: ClosedJaxpr, used_outputs: Sequence[bool]) -> list[bool]:
     key = ("dce", tuple(used_outputs))
     return memo(closed, key, lambda: pe.dce_jaxpr(closed.jaxpr, used_outputs)[1])
-
-
-def forwarded_input(closed: ClosedJaxpr, out_index: int) -> int | None:
-    """The input position that output `out_index` merely forwards, if any."""
-    v = closed.jaxpr.outvars[out_index]
-    if type(v) is Literal:
-        return None
-    for i, iv in enumerate(closed.jaxpr.invars):
-        if iv is v:
-            return i
-    return None
 
 
 # ----------------------------------------------------------------------------------------------

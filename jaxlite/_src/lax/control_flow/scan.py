@@ -22,7 +22,7 @@ import numpy as np
 from jaxlite._src import core
 from jaxlite._src.core import Tracer, get_aval
 from jaxlite._src.interpreters import ad, batching
-from jaxlite._src.jaxpr import ClosedJaxpr, DropVar
+from jaxlite._src.jaxpr import ClosedJaxpr, DropVar, Literal
 from jaxlite._src.lax.control_flow import common
 from jaxlite._src.lax.control_flow.loops import _carry_fixed_point, while_loop
 from jaxlite._src.lax.elementwise import add, lt
@@ -165,12 +165,12 @@ def _scan_split(jaxpr: ClosedJaxpr, nc: int, ncar: int, unknowns: tuple) -> _Spl
         if v in x_pos:
             res_src.append(("xs", x_pos[v]))
             keep_out.append(False)
-        elif not isinstance(v, common.Literal) and v in first:
+        elif not isinstance(v, Literal) and v in first:
             res_src.append(("out", first[v]))
             keep_out.append(False)
         else:
             k = sum(keep_out) - n_kout
-            if not isinstance(v, common.Literal):
+            if not isinstance(v, Literal):
                 first[v] = k
             res_src.append(("out", k))
             keep_out.append(True)
