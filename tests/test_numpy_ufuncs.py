@@ -381,3 +381,45 @@ def test_numpy_scalar_and_array_operands():
     assert isinstance(out, jnp.ndarray) and out.dtype == np.float32
     out = np.float32(2) * x
     assert isinstance(out, jnp.ndarray) and out.dtype == np.float32
+
+
+@pytest.fixture
+def both_x64(jax_np):
+    import jax
+
+    from jaxlite._src.config import config
+
+    prev = jax.config.jax_enable_x64
+    jax.config.update("jax_enable_x64", True)
+    config.update("jax_enable_x64", True)
+    yield
+    jax.config.update("jax_enable_x64", prev)
+    config.update("jax_enable_x64", False)
+
+
+def test_x64_promotion_vs_jax(jax_np, both_x64):
+    kinds = [
+        arr([1.5, -2.0, 0.5]),
+        arr([1.5, -2.0, 0.5], np.float32),
+        arr([3, -1, 2]),
+        arr([3, -1, 2], np.int32),
+        1.5,
+        2,
+        arr([True, False, True]),
+    ]
+    for name in [
+        "add",
+        "multiply",
+        "true_divide",
+        "power",
+        "floor_divide",
+        "remainder",
+        "maximum",
+        "arctan2",
+        "logaddexp",
+    ]:
+        for a, b in itertools.product(kinds, repeat=2):
+            check_vs_jax(jax_np, name, (a, b))
+    for name in ["sin", "sqrt", "round", "square", "isnan", "sum", "mean", "cumsum"]:
+        for a in kinds:
+            check_vs_jax(jax_np, name, (a,))

@@ -80,6 +80,8 @@ def _generate(closed: ClosedJaxpr) -> Callable[..., list]:
         fn = functools.partial(prim.impl, **eqn.params) if eqn.params else prim.impl
         g = fresh("_p")
         glb[g] = fn
+        if not outs:  # no results (and primitives have no side effects): nothing to run
+            continue
         lhs = (", ".join(outs) + ",") if prim.multiple_results else outs[0]
         body.append(f"{lhs} = {g}({ins})")
         if i in dead_after:

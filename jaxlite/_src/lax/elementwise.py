@@ -35,6 +35,7 @@ from jaxlite._src.lax.bitwise import (
     sign,
     unary,
 )
+from jaxlite._src.rules import _fit
 from jaxlite._src.rules import (
     broadcasting_shape,
     defbilinear,
@@ -87,6 +88,24 @@ deflinear(
     ],
 )
 
+
+def _additive_jvp(prim, neg_rhs: bool):
+    # d(x +- y) = dx +- dy, computed with the primitive itself (as JAX does); a zero tangent
+    # drops out instead of being materialised.
+    def jvp(primals, tangents):
+        ans = prim.bind(*primals)
+        tx, ty = tangents
+        if type(tx) is Zero:
+            return ans, _fit(neg(ty) if neg_rhs else ty, ans)
+        if type(ty) is Zero:
+            return ans, _fit(tx, ans)
+        return ans, prim.bind(tx, ty)
+
+    prim.jvp = jvp
+
+
+_additive_jvp(add_p, neg_rhs=False)
+
 # sub: d(x - y) = dx - dy.
 sub_p = nary("sub", np.subtract, NUM, tip="subtract")
 deflinear(
@@ -96,6 +115,7 @@ deflinear(
         neg(unbroadcast(_ct_aval(y), ct)) if type(y) is UndefinedPrimal else None,
     ],
 )
+_additive_jvp(sub_p, neg_rhs=True)
 
 # mul: bilinear; ct_x = ct * y.
 mul_p = nary("mul", np.multiply, NUM, tip="multiply")

@@ -179,10 +179,10 @@ def promote_dtypes_inexact(*args: Any) -> list[Any]:
 
 
 def promote_dtypes_numeric(*args: Any) -> list[Any]:
-    """As `promote_dtypes`, with a bool result made the default int (weakness kept)."""
+    """As `promote_dtypes`, with a bool result made int32 (also with x64, as in JAX)."""
     dt, weak = _dtypes.result_type(*args, return_weak_type_flag=True)
     if dt.kind == "b":
-        dt = _dtypes.default_int_dtype()
+        dt = np.dtype(np.int32)
     return [convert(x, dt, weak) for x in args]
 
 

@@ -518,7 +518,7 @@ def _cumulative(name: str, a: Any, axis: Any, dtype: Any, lax_fn: Callable, prom
         dt = _dtypes.default_int_dtype()
     else:
         dt = av.dtype
-    if dt != av.dtype:
+    if dt != av.dtype or av.weak_type:
         x = lax.convert_element_type(x, dt)
     return lax_fn(x, ax)
 
