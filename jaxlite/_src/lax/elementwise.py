@@ -35,7 +35,6 @@ from jaxlite._src.lax.bitwise import (
     sign,
     unary,
 )
-from jaxlite._src.rules import _fit
 from jaxlite._src.rules import (
     broadcasting_shape,
     defbilinear,
@@ -66,9 +65,11 @@ def _full(aval: ShapedArray, value: Any) -> Any:
 
 
 def _fit(t: Any, like: Any) -> Any:
-    """Broadcasts a rank-0 `t` to the shape of `like`."""
-    shape = get_aval(like).shape
-    return core.ops.broadcast_in_dim(t, shape, ()) if get_aval(t).shape != shape else t
+    """Broadcasts `t` (rank 0, or with size-1 dimensions) to the shape of `like`."""
+    shape, t_aval = get_aval(like).shape, get_aval(t)
+    if t_aval.shape == shape:
+        return t
+    return core.ops.broadcast_in_dim(t, shape, tuple(range(t_aval.ndim)))
 
 
 def _ct_aval(x: Any) -> ShapedArray:
