@@ -57,10 +57,6 @@ MISSING: dict[str, str] = {
     "linalg_norm": "jnp.linalg (jnp.linalg.norm)",
     "reshape_order_f": "jnp.reshape / ravel with order='F'",
     "ufunc_methods": "ufunc methods (jnp.add.outer, jnp.maximum.reduce)",
-    "lax_cond": "lax.cond",
-    "lax_fori_while": "lax.fori_loop, lax.while_loop",
-    "lax_scan": "lax.scan",
-    "grad_scan": "lax.scan",
 }
 
 
