@@ -278,7 +278,7 @@ def _target_text(row: Row) -> str:
 
 
 def print_table(rows: Sequence[Row]) -> None:
-    name_w = max(len("workload"), *(len(r.name) for r in rows))
+    name_w = max([len("workload"), *(len(r.name) for r in rows)])
     time_w = 11
     ratio_w = 9
     head = [f"{'workload':<{name_w}}"]

@@ -35,6 +35,7 @@ import _harness  # noqa: E402
 import _libs  # noqa: E402
 import chain  # noqa: E402
 import elementwise  # noqa: E402
+import fixed_point_scaling  # noqa: E402
 import mlp  # noqa: E402
 import numpy as np  # noqa: E402
 import pending  # noqa: E402
@@ -44,6 +45,9 @@ FAMILIES = {
     "mlp": mlp.run,
     "chain": chain.run,
     "pending": pending.run,
+    "fixed_point scaling (implicit vs unrolled, jit(grad), time and peak memory)": (
+        fixed_point_scaling.run
+    ),
 }
 
 TARGETS = """\
