@@ -4,6 +4,9 @@ from jaxlite._src.errors import (
     ConcretizationTypeError as ConcretizationTypeError,
 )
 from jaxlite._src.errors import (
+    NonConcreteBooleanIndexError as NonConcreteBooleanIndexError,
+)
+from jaxlite._src.errors import (
     TracerArrayConversionError as TracerArrayConversionError,
 )
 from jaxlite._src.errors import (

@@ -44,6 +44,13 @@ class TracerArrayConversionError(JaxliteTypeError):
     """
 
 
+class NonConcreteBooleanIndexError(IndexError):
+    """A boolean mask used as an index was traced: the result's shape would depend on it.
+
+    Fixes: use `jnp.where(mask, x, 0)` (fixed shape), or make the mask static.
+    """
+
+
 class UnexpectedTracerError(Exception):
     """A tracer escaped the transformation that created it (for example saved in a global).
 

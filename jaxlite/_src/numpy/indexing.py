@@ -21,17 +21,10 @@ import numpy as np
 from jaxlite._src import dtypes as _dtypes
 from jaxlite._src.array import Array
 from jaxlite._src.core import Tracer
+from jaxlite._src.errors import NonConcreteBooleanIndexError
 from jaxlite._src.numpy import _lax as lax
 from jaxlite._src.numpy import promotion as P
 from jaxlite._src.numpy.promotion import PY_SCALARS, check_arraylike, dtype_of, shape, wrap
-
-
-class NonConcreteBooleanIndexError(IndexError):
-    """A boolean mask used as an index was traced: the result's shape would depend on it.
-
-    Fixes: use `jnp.where(mask, x, 0)` (fixed shape), or make the mask static.
-    """
-
 
 # ----------------------------------------------------------------------------------------------
 # Normalising the index
