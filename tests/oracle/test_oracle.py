@@ -37,10 +37,6 @@ BUGS: dict[str, str] = {
         "gradients are only implemented if unique_indices=True'; JAX gives 1.0 (a scalar "
         "index is unique)"
     ),
-    "tri_default_dtype-x64": (
-        "jnp.tri(3) is float32 in JAX even with x64 on (its default dtype is float32, not the "
-        "default float type); jaxlite gives float64"
-    ),
     "jaxpr-broadcast_add": (
         "staging difference: for f32[3] + f32[2,3] JAX's jnp only rank-promotes "
         "(broadcast_in_dim to f32[1,3]) and lax.add broadcasts the size-1 dimension; jaxlite "

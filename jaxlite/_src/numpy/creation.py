@@ -431,7 +431,8 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype: Any = None) -> Any:
     """Ones at and below the `k`-th diagonal."""
     n = operator.index(N)
     m = n if M is None else operator.index(M)
-    dt = user_dtype(dtype, "tri") or _dtypes.default_float_dtype()
+    # JAX's jnp.tri defaults to float32 even with x64 enabled.
+    dt = user_dtype(dtype, "tri") or np.dtype(np.float32)
     return _tri_mask(n, m, operator.index(k), dt, "ge")
 
 
