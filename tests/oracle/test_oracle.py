@@ -32,11 +32,6 @@ BUGS: dict[str, str] = {
         "JAX combines in the promoted type and casts the result: "
         "jnp.array([-3, 1]).at[:].add(2.7) is [0, 3] in JAX, [-1, 3] in jaxlite"
     ),
-    "jacrev_scatter": (
-        "jax.grad(lambda u: jnp.sum(jnp.ones(3).at[0].mul(u)))(2.0) raises 'scatter_mul "
-        "gradients are only implemented if unique_indices=True'; JAX gives 1.0 (a scalar "
-        "index is unique)"
-    ),
     "jaxpr-broadcast_add": (
         "staging difference: for f32[3] + f32[2,3] JAX's jnp only rank-promotes "
         "(broadcast_in_dim to f32[1,3]) and lax.add broadcasts the size-1 dimension; jaxlite "

@@ -439,6 +439,9 @@ class _Plan:
                 "max": ufuncs.maximum,
             }[kind]
             return combine(x, upd)
+        if not self.b_shape:
+            # Only scalar integer indices: one window, so (as JAX marks it) sorted and unique.
+            indices_are_sorted = unique_indices = True
         dnums = lax.ScatterDimensionNumbers(
             update_window_dims=self.offset_dims,
             inserted_window_dims=tuple(sorted(self.indexed_axes)),
