@@ -140,8 +140,7 @@ PROGRAMS = {
 }
 
 # Printing differences from JAX, kept as strict xfails so they flip when fixed.
-KNOWN_DIFFERENCES = {
-}
+KNOWN_DIFFERENCES = {}
 
 
 # ----------------------------------------------------------------------------------------------

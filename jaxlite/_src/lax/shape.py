@@ -99,7 +99,8 @@ broadcast_in_dim_p.batch = _bid_batch
 # for a scalar broadcast.
 broadcast_in_dim_p.pp_params = lambda params: (
     {"broadcast_dimensions": params["broadcast_dimensions"]}
-    if params["broadcast_dimensions"] else {}
+    if params["broadcast_dimensions"]
+    else {}
 )
 
 
