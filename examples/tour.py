@@ -1,8 +1,7 @@
 """A tour of the seed examples (`make demo`).
 
 Each section is an example from the seed documents (../shared/seeds/), with `import jax`
-replaced by `import jaxlite as jax`; what it prints is what the seeds print. Examples that
-need lax control flow (`fixed_point` over `lax.while_loop`) join when that feature lands.
+replaced by `import jaxlite as jax`; what it prints is what the seeds print.
 """
 
 from collections import namedtuple
@@ -194,3 +193,50 @@ stable = custom_vjp.from_rules(
     lambda x, g: g * (1 - jnp.exp(-x)),
 )
 print(grad(stable)(jnp.array(100.0)))
+
+section("Seed 003: implicit differentiation of fixed_point over lax.while_loop")
+
+
+@partial(custom_vjp, nondiff_argnums=(0,))
+def fixed_point(f, a, x_guess):
+    def cond_fun(carry):
+        x_prev, x = carry
+        return jnp.abs(x_prev - x) > 1e-6
+
+    def body_fun(carry):
+        _, x = carry
+        return x, f(a, x)
+
+    _, x_star = jax.lax.while_loop(cond_fun, body_fun, (x_guess, f(a, x_guess)))
+    return x_star
+
+
+def fixed_point_fwd(f, a, x_init):
+    x_star = fixed_point(f, a, x_init)
+    return x_star, (a, x_star)
+
+
+def fixed_point_rev(f, res, x_star_bar):
+    a, x_star = res
+    _, vjp_a = vjp(lambda a: f(a, x_star), a)
+    (a_bar,) = vjp_a(fixed_point(partial(rev_iter, f), (a, x_star, x_star_bar), x_star_bar))
+    return a_bar, jnp.zeros_like(x_star)
+
+
+def rev_iter(f, packed, u):
+    a, x_star, x_star_bar = packed
+    _, vjp_x = vjp(lambda x: f(a, x), x_star)
+    return x_star_bar + vjp_x(u)[0]
+
+
+fixed_point.defvjp(fixed_point_fwd, fixed_point_rev)
+
+
+def newton_sqrt(a):
+    return fixed_point(lambda a, x: 0.5 * (x + a / x), a, a)
+
+
+print(newton_sqrt(2.0))
+print(jit(vmap(newton_sqrt))(jnp.array([1.0, 2.0, 3.0, 4.0])))
+print(grad(newton_sqrt)(2.0))
+print(grad(grad(newton_sqrt))(2.0))
