@@ -15,7 +15,7 @@ import numpy as np
 class Array:
     """A concrete array, as `jax.Array`. Immutable: updates go through `.at[...]`."""
 
-    __slots__ = ("_value", "weak_type")
+    __slots__ = ("_value", "weak_type", "_aval")
     __array_priority__ = 100
     _to_numpy: Any  # set by core
 
@@ -27,13 +27,19 @@ class Array:
 
     @property
     def aval(self):
-        # Built without ShapedArray.__init__'s normalisation: NumPy already gives a tuple
-        # shape and a dtype object. This sits on every traced operation's path.
+        # Cached (the value never changes) and built without ShapedArray.__init__'s
+        # normalisation: NumPy already gives a tuple shape and a dtype object. Tracing asks
+        # for it several times per operation.
+        try:
+            return self._aval
+        except AttributeError:
+            pass
         v = self._value
         a = _new(_ShapedArray)
         a.shape = v.shape
         a.dtype = v.dtype
         a.weak_type = self.weak_type
+        self._aval = a
         return a
 
     shape = property(lambda self: self._value.shape)

@@ -11,6 +11,7 @@ traces as constants.
 
 from __future__ import annotations
 
+import math
 import operator
 import threading
 import warnings
@@ -20,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from jaxlite._src import dtypes
+from jaxlite._src.config import config
 from jaxlite._src.errors import (  # noqa: F401  (InternalError re-exported for rules)
     ConcretizationTypeError,
     InternalError,
@@ -54,7 +56,7 @@ class ShapedArray:
 
     @property
     def size(self) -> int:
-        return int(np.prod(self.shape, dtype=np.int64))
+        return math.prod(self.shape)
 
     def update(self, shape=None, dtype=None, weak_type=None) -> ShapedArray:
         return ShapedArray(
@@ -181,6 +183,8 @@ class Primitive:
       batch(axis_size, vals, dims, **params) -> (out, out_dim)
       partial_eval(trace, tracers, **params) -> output tracers (higher-order primitives)
       dce(used_outputs, eqn) -> (used_inputs, new_eqn or None)
+      lower(in_avals, out_avals, **params) -> callable on NumPy values, specialised for jit
+        code generation (None: use impl with the params bound)
     """
 
     multiple_results = False
@@ -197,7 +201,7 @@ class Primitive:
         self.batch: Callable | None = None
         self.partial_eval: Callable | None = None
         self.dce: Callable | None = None
-        self.codegen: Callable | None = None
+        self.lower: Callable | None = None
 
     def bind(self, *args, **params):
         trace = _ctx.trace
@@ -316,14 +320,19 @@ def all_weak(*weak, **params) -> bool:
     return bool(weak) and all(weak)
 
 
-def eager_impl(prim: Primitive) -> Callable:
+def eager_impl(prim: Primitive, *, scalar_broadcast: bool = False) -> Callable:
     """Builds `prim.eval_impl`: unwrap Arrays, call `prim.impl`, wrap results with weak types.
+
+    `scalar_broadcast`: an elementwise primitive whose rank-0 operands broadcast, so a
+    two-operand call with one rank-0 operand of the same dtype needs no shape check.
 
     This is the eager hot path, so one- and two-Array calls of primitives with the default
     weak-type rule skip the generic unwrapping.
     """
     impl = prim.impl
     weak_rule = prim.weak_type_rule
+    scalars = scalar_broadcast
+    new = object.__new__
     if prim.multiple_results:
 
         def eval_multi(*args, **params):
@@ -341,47 +350,92 @@ def eager_impl(prim: Primitive) -> Callable:
 
         return eval_multi
 
+    aeval = prim.abstract_eval
+
     def eval_single(*args, **params):
         # The checked path: abstract evaluation raises the same errors as under tracing,
-        # and fixes the result dtype (never a wrong answer from NumPy's own promotion).
+        # and fixes the result dtype (never a wrong answer from NumPy's own promotion). It
+        # is memoised on the operand types and params, as tracing memoises it.
         vals = [x._value if type(x) is Array else to_numpy(x) for x in args]
-        if prim.abstract_eval is not None:
-            aval = prim.abstract_eval(*[get_aval(x) for x in args], **params)
-            return _wrap(_as_dtype(impl(*vals, **params), aval.dtype), aval.weak_type)
+        if aeval is not None:
+            aval = abstract_eval_cached(prim, [get_aval(x) for x in args], params)
+            out = impl(*vals, **params)
+            if out.dtype != aval.dtype:
+                out = np.asarray(out).astype(aval.dtype)
+            a = new(Array)
+            a._value = out
+            a.weak_type = aval.weak_type
+            return a
         out = impl(*vals, **params)
         return _wrap(out, weak_rule(*[_is_weak(x) for x in args], **params))
 
     if weak_rule is not all_weak:
         return eval_single
-    new = object.__new__
     ok: set = set()  # dtypes whose one- and two-operand calls passed abstract evaluation
 
     def eval_fast(*args, **params):
-        n = len(args)
-        if n == 1:
-            x = args[0]
-            if type(x) is Array and x._value.dtype in ok and not params:
-                a = new(Array)
-                a._value = impl(x._value)
-                a.weak_type = x.weak_type
-                return a
-        elif n == 2:
-            x, y = args
-            if type(x) is Array and type(y) is Array and not params:
-                vx, vy = x._value, y._value
-                if vx.dtype is vy.dtype and vx.shape == vy.shape and vx.dtype in ok:
+        if not params:
+            n = len(args)
+            if n == 2:
+                x, y = args
+                if type(x) is Array and type(y) is Array:
+                    vx, vy = x._value, y._value
+                    dt = vx.dtype
+                    if (
+                        dt is vy.dtype
+                        and dt in ok
+                        and (vx.shape == vy.shape or (scalars and (not vx.ndim or not vy.ndim)))
+                    ):
+                        a = new(Array)
+                        a._value = impl(vx, vy)
+                        a.weak_type = x.weak_type and y.weak_type
+                        return a
+            elif n == 1:
+                x = args[0]
+                if type(x) is Array and x._value.dtype in ok:
                     a = new(Array)
-                    a._value = impl(vx, vy)
-                    a.weak_type = x.weak_type and y.weak_type
+                    a._value = impl(x._value)
+                    a.weak_type = x.weak_type
                     return a
-        out = eval_single(*args, **params)
-        if n <= 2 and not params and all(type(x) is Array for x in args):
-            dts = {x._value.dtype for x in args}
-            if len(dts) == 1:
-                ok.update(dts)
-        return out
+            out = eval_single(*args)
+            if n <= 2 and all(type(x) is Array for x in args):
+                dts = {x._value.dtype for x in args}
+                if len(dts) == 1:
+                    ok.update(dts)
+            return out
+        return eval_single(*args, **params)
 
     return eval_fast
+
+
+_aeval_cache: dict = {}
+
+
+def abstract_eval_cached(prim: Primitive, avals: Sequence[ShapedArray], params: dict) -> Any:
+    """`prim.abstract_eval`, memoised on the input types and params (eager execution and
+    tracing call it for every operation; results are immutable avals)."""
+    try:
+        if params:
+            key = (prim, *[(a.shape, a.dtype, a.weak_type) for a in avals], *params.items())
+        elif len(avals) == 2:
+            a, b = avals
+            key = (prim, a.shape, a.dtype, a.weak_type, b.shape, b.dtype, b.weak_type)
+        elif len(avals) == 1:
+            (a,) = avals
+            key = (prim, a.shape, a.dtype, a.weak_type)
+        else:
+            key = (prim, *[(a.shape, a.dtype, a.weak_type) for a in avals])
+        out = _aeval_cache.get(key)
+    except TypeError:  # unhashable params
+        return prim.abstract_eval(*avals, **params)
+    if out is None:
+        if len(_aeval_cache) > 50_000:
+            _aeval_cache.clear()
+        out = _aeval_cache[key] = prim.abstract_eval(*avals, **params)
+    return out
+
+
+config.add_listener(lambda name, value: _aeval_cache.clear())
 
 
 def _as_dtype(value, dtype):

@@ -139,11 +139,19 @@ _LOW_FLOATS = (np.dtype(np.float32), np.dtype(np.float16))
 
 
 def _rounded_from_f64(ufunc: Callable) -> Callable:
-    f64 = np.float64
+    f64, ndarray = np.float64, np.ndarray
 
     def impl(x):
         dt = x.dtype
         if dt in _LOW_FLOATS:
+            if type(x) is ndarray and x.ndim:
+                # One float64 buffer, computed in place: faster at every size than a second
+                # temporary (and than `out=` a float32 array, which takes NumPy's buffered
+                # casting loop). 0-d and NumPy scalar inputs keep the route below, which
+                # gives a NumPy scalar as eager results of rank 0 are elsewhere.
+                y = x.astype(f64)
+                ufunc(y, y)
+                return y.astype(dt)
             return ufunc(x, dtype=f64).astype(dt)
         return ufunc(x)
 
@@ -224,6 +232,21 @@ def _fit(t: Any, ans: Any) -> Any:
 def defjvp(prim: Primitive, *fns: Callable | None) -> None:
     """Forward mode from one partial per argument: `fn(g, ans, *primals, **params)`; None
     means the output does not depend on that argument differentiably."""
+
+    if len(fns) == 1 and fns[0] is not None:
+        (fn,) = fns
+
+        # The common one-partial case without the loop (other arguments, if any, are not
+        # differentiable).
+        def jvp_unary(primals, tangents, **params):
+            ans = prim.bind(*primals, **params)
+            t = tangents[0]
+            if type(t) is Zero:
+                return ans, _zero_out(ans)
+            return ans, _fit(fn(t, ans, *primals, **params), ans)
+
+        prim.jvp = jvp_unary
+        return
 
     def jvp(primals, tangents, **params):
         ans = prim.bind(*primals, **params)

@@ -91,7 +91,8 @@ class JVPTracer(Tracer):
 
     @property
     def aval(self):
-        return get_aval(self.primal)
+        p = self.primal
+        return p.aval if type(p) is Array else get_aval(p)
 
     def to_concrete_value(self):
         p = self.primal
@@ -118,32 +119,38 @@ class JVPTrace(core.Trace):
         tangents = []
         nonzero = False
         for x in args:
-            if isinstance(x, JVPTracer) and x._trace is self:
+            if type(x) is JVPTracer and x._trace is self:
                 primals.append(x.primal)
-                tangents.append(x.tangent)
-                nonzero = nonzero or type(x.tangent) is not Zero
+                t = x.tangent
+                tangents.append(t)
+                if type(t) is not Zero:
+                    nonzero = True
             else:
                 primals.append(x)
                 tangents.append(None)
-        parent = self.parent
-        prev = core._ctx.trace
-        core._ctx.trace = parent
+        ctx = core._ctx
+        prev = ctx.trace
+        ctx.trace = self.parent
         try:
             if not nonzero:
                 return prim.bind(*primals, **params)
             rule = prim.jvp
             if rule is None:
                 raise core.missing_rule(prim, "jvp", "forward-mode differentiation")
-            tangents = [
-                Zero.from_primal_value(p) if t is None else t
-                for p, t in zip(primals, tangents, strict=True)
-            ]
+            for i, t in enumerate(tangents):
+                if t is None:
+                    tangents[i] = Zero(get_aval(primals[i]).to_tangent_aval())
             primal_out, tangent_out = rule(primals, tangents, **params)
         finally:
-            core._ctx.trace = prev
+            ctx.trace = prev
         if prim.multiple_results:
-            return [self.maybe_tracer(p, t) for p, t in zip(primal_out, tangent_out, strict=True)]
-        return self.maybe_tracer(primal_out, tangent_out)
+            return [
+                p if type(t) is Zero else JVPTracer(self, p, t)
+                for p, t in zip(primal_out, tangent_out, strict=True)
+            ]
+        if type(tangent_out) is Zero:
+            return primal_out
+        return JVPTracer(self, primal_out, tangent_out)
 
     def maybe_tracer(self, primal, tangent):
         if type(tangent) is Zero:
@@ -282,20 +289,25 @@ def backward_pass(jaxpr: Jaxpr, consts: Sequence[Any], args: Sequence[Any], cts:
             return UndefinedPrimal(v.aval)
         return primal_env[v]
 
+    # Literals are never linear, so membership tests need no type check (Vars hash by id).
     linear_eqns = []
     for eqn in jaxpr.eqns:
-        if any(type(v) is Var and v in linear for v in eqn.invars):
-            linear.update(eqn.outvars)
-            linear_eqns.append(eqn)
+        for v in eqn.invars:
+            if v in linear:
+                linear.update(eqn.outvars)
+                linear_eqns.append(eqn)
+                break
         else:
             outs = eqn.primitive.bind(*[read_primal(v) for v in eqn.invars], **eqn.params)
-            outs = outs if eqn.primitive.multiple_results else [outs]
-            primal_env.update(zip(eqn.outvars, outs, strict=True))
+            if eqn.primitive.multiple_results:
+                primal_env.update(zip(eqn.outvars, outs, strict=True))
+            else:
+                primal_env[eqn.outvars[0]] = outs
 
     ct_env: dict[Var, Any] = {}
 
     def write_ct(v, ct):
-        if type(v) is not Var or v not in linear or ct is None or type(ct) is Zero:
+        if v not in linear or ct is None or type(ct) is Zero:
             return
         prev = ct_env.get(v)
         ct_env[v] = ct if prev is None else add_any_p.bind(prev, ct)
@@ -305,20 +317,26 @@ def backward_pass(jaxpr: Jaxpr, consts: Sequence[Any], args: Sequence[Any], cts:
 
     for eqn in reversed(linear_eqns):
         prim = eqn.primitive
-        cts_out = [ct_env.pop(v, None) for v in eqn.outvars]
-        if all(c is None for c in cts_out):
-            continue
-        cts_out = [
-            Zero(v.aval.to_tangent_aval()) if c is None else c
-            for v, c in zip(eqn.outvars, cts_out, strict=True)
-        ]
+        if prim.multiple_results:
+            cts_out = [ct_env.pop(v, None) for v in eqn.outvars]
+            if all(c is None for c in cts_out):
+                continue
+            ct_arg = [
+                Zero(v.aval.to_tangent_aval()) if c is None else c
+                for v, c in zip(eqn.outvars, cts_out, strict=True)
+            ]
+        else:
+            ct_arg = ct_env.pop(eqn.outvars[0], None)
+            if ct_arg is None:
+                continue
         if prim.transpose is None:
             raise core.missing_rule(prim, "transpose", "reverse-mode differentiation")
         invals = [read_primal(v) for v in eqn.invars]
-        ct_arg = cts_out if prim.multiple_results else cts_out[0]
         cts_in = prim.transpose(ct_arg, *invals, **eqn.params)
         for v, ct in zip(eqn.invars, cts_in, strict=True):
-            write_ct(v, ct)
+            if ct is not None and v in linear and type(ct) is not Zero:
+                prev = ct_env.get(v)
+                ct_env[v] = ct if prev is None else add_any_p.bind(prev, ct)
 
     return [ct_env.get(v, Zero(v.aval)) if v in linear else Zero(v.aval) for v in jaxpr.invars]
 

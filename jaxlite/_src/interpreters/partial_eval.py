@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 
 from jaxlite._src import core
-from jaxlite._src.config import config
 from jaxlite._src.core import Array, ShapedArray, Tracer, get_aval, set_current_trace
 from jaxlite._src.jaxpr import ClosedJaxpr, DropVar, Jaxpr, JaxprEqn, Literal, Var, eval_jaxpr
 
@@ -70,8 +69,18 @@ class JaxprTrace(core.Trace):
         return isinstance(x, JaxprTracer) and x._trace is self
 
     def getvar(self, x) -> Var | Literal:
-        if isinstance(x, JaxprTracer) and x._trace is self:
+        if type(x) is JaxprTracer and x._trace is self:
             return x.var
+        return self._outer_var(x)
+
+    def _outer_var(self, x) -> Var | Literal:
+        """A literal for a scalar constant, else a constvar for a value from outside."""
+        if type(x) is Array and x._value.ndim:  # the common case: a residual array
+            var = self.constvars.get(id(x))
+            if var is None:
+                var = self.constvars[id(x)] = Var(x.aval)
+                self.consts.append(x)
+            return var
         if _is_literal_value(x) and not isinstance(x, Tracer):
             aval = get_aval(x)
             py = x if type(x) in (int, float, bool) else None
@@ -89,20 +98,26 @@ class JaxprTrace(core.Trace):
                     break
             else:  # all inputs known: evaluate now, in the parent trace
                 ctx = core._ctx
-                prev, ctx.trace = ctx.trace, self.parent
+                parent = prev = ctx.trace
+                ctx.trace = parent = self.parent
                 try:
-                    return prim.bind(*args, **params)
+                    if parent is core.eval_trace:
+                        return prim.eval_impl(*args, **params)
+                    return parent.process_primitive(prim, args, params)
                 finally:
                     ctx.trace = prev
-        if self.known_eval and prim.partial_eval is not None:
-            return prim.partial_eval(self, args, **params)
+            if prim.partial_eval is not None:
+                return prim.partial_eval(self, args, **params)
         return self.stage(prim, args, params)
 
     def stage(self, prim, args, params):
         """Records one equation and returns tracers for its outputs."""
         if prim.abstract_eval is None:
             raise core.missing_rule(prim, "abstract_eval", f"tracing ({self.name})")
-        invars = [self.getvar(x) for x in args]
+        invars = [
+            x.var if type(x) is JaxprTracer and x._trace is self else self._outer_var(x)
+            for x in args
+        ]
         out_avals = abstract_eval_cached(prim, [v.aval for v in invars], params)
         if prim.multiple_results:
             outvars = [Var(a) for a in out_avals]
@@ -137,25 +152,7 @@ class JaxprTrace(core.Trace):
         return ClosedJaxpr(jaxpr, list(self.consts))
 
 
-_aeval_cache: dict = {}
-
-
-def abstract_eval_cached(prim, avals, params):
-    """`prim.abstract_eval`, memoised on the input types and params (tracing calls it for
-    every equation; results are immutable avals)."""
-    try:
-        key = (prim, *[(a.shape, a.dtype, a.weak_type) for a in avals], *params.items())
-        out = _aeval_cache.get(key)
-    except TypeError:  # unhashable params
-        return prim.abstract_eval(*avals, **params)
-    if out is None:
-        if len(_aeval_cache) > 50_000:
-            _aeval_cache.clear()
-        out = _aeval_cache[key] = prim.abstract_eval(*avals, **params)
-    return out
-
-
-config.add_listener(lambda name, value: _aeval_cache.clear())
+abstract_eval_cached = core.abstract_eval_cached
 
 
 def trace_to_jaxpr(

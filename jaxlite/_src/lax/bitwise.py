@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from jaxlite._src import dtypes
+from jaxlite._src import core, dtypes
 from jaxlite._src.core import Primitive, ShapedArray
 from jaxlite._src.interpreters.batching import moveaxis
 from jaxlite._src.rules import (
@@ -121,6 +121,7 @@ def nary(
         return broadcasting_shape(name, *[a.shape for a in avals])
 
     prim = standard_primitive(name, impl, shape_rule, dtype_rule)
+    prim.eval_impl = core.eager_impl(prim, scalar_broadcast=True)
     defbroadcasting(prim)
     return prim
 
