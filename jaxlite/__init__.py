@@ -6,7 +6,6 @@
 from jaxlite._src.config import config as config
 from jaxlite._src.config import enable_x64 as enable_x64
 from jaxlite._src.core import ShapeDtypeStruct as ShapeDtypeStruct
-from jaxlite._src.array import Array as Array
 from jaxlite._src.api import (
     block_until_ready as block_until_ready,
     device_get as device_get,
@@ -26,6 +25,9 @@ from jaxlite._src.api import (
 )
 from jaxlite._src.ad_checkpoint import checkpoint as checkpoint, remat as remat
 from jaxlite._src.jit import jit as jit
+
+# `jax.Array` is the abstract array type: concrete arrays and tracers are both instances.
+from jaxlite._src.numpy.array_methods import ndarray as Array  # noqa: F401
 from jaxlite._src.custom_derivatives import (
     closure_convert as closure_convert,
     custom_gradient as custom_gradient,

@@ -195,6 +195,14 @@ def test_ndarray_abc_and_constants():
     seen = []
     jaxlite.grad(lambda v: (seen.append(isinstance(v, jnp.ndarray)), v * 2.0)[1])(1.0)
     assert seen == [True]
+    # jax.Array is the same abstract type: tracers of every transformation are instances.
+    assert jaxlite.Array is jnp.ndarray and isinstance(x, jaxlite.Array)
+    kinds = []
+    check = lambda v: (kinds.append(isinstance(v, jaxlite.Array)), v)[1]  # noqa: E731
+    jaxlite.jit(check)(1.0)
+    jaxlite.vmap(check)(jnp.ones(3))
+    jaxlite.jvp(check, (1.0,), (1.0,))
+    assert kinds == [True, True, True] and not isinstance(np.float32(1), jaxlite.Array)
     assert jnp.pi == np.pi and jnp.e == np.e and jnp.inf == np.inf and np.isnan(jnp.nan)
     assert jnp.newaxis is None
 
