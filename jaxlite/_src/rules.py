@@ -139,19 +139,18 @@ _LOW_FLOATS = (np.dtype(np.float32), np.dtype(np.float16))
 
 
 def _rounded_from_f64(ufunc: Callable) -> Callable:
-    f64, ndarray = np.float64, np.ndarray
+    f64, ndarray, low = np.float64, np.ndarray, _LOW_FLOATS
 
     def impl(x):
         dt = x.dtype
-        if dt in _LOW_FLOATS:
-            if type(x) is ndarray and x.ndim:
+        if dt in low:
+            if x.ndim and type(x) is ndarray:
                 # One float64 buffer, computed in place: faster at every size than a second
                 # temporary (and than `out=` a float32 array, which takes NumPy's buffered
                 # casting loop). 0-d and NumPy scalar inputs keep the route below, which
                 # gives a NumPy scalar as eager results of rank 0 are elsewhere.
                 y = x.astype(f64)
-                ufunc(y, y)
-                return y.astype(dt)
+                return ufunc(y, y).astype(dt)
             return ufunc(x, dtype=f64).astype(dt)
         return ufunc(x)
 
@@ -332,7 +331,7 @@ def defbilinear(prim: Primitive, lhs_rule: Callable, rhs_rule: Callable) -> None
 def unbroadcast(aval: ShapedArray, ct: Any) -> Any:
     """Sums `ct` down to the operand's shape where it was broadcast implicitly (a rank-0
     operand, or size-1 dimensions)."""
-    ca = get_aval(ct)
+    ca = ct.aval if type(ct) is core.Array else get_aval(ct)
     if ca.shape == aval.shape:
         return ct
     if aval.ndim == 0:

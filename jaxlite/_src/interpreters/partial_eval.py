@@ -215,44 +215,49 @@ def partial_eval_jaxpr(
 # Dead-code elimination
 
 
-def dce_jaxpr(jaxpr: Jaxpr, used_outputs: Sequence[bool]) -> tuple[Jaxpr, list[bool]]:
-    """Drops equations whose outputs are unused; returns the jaxpr and which inputs are used."""
+def _dce(jaxpr: Jaxpr, used_outputs: Sequence[bool]) -> tuple[Jaxpr, set]:
+    """`dce_jaxpr`'s work; also returns the set of live atoms (Literals may be in it)."""
     outvars = [v for v, u in zip(jaxpr.outvars, used_outputs, strict=True) if u]
-    live = {v for v in outvars if isinstance(v, Var)}
+    live = set(outvars)
     new_eqns = []
     for eqn in reversed(jaxpr.eqns):
-        used = [v in live for v in eqn.outvars]
-        if not any(used):
-            continue
+        outs = eqn.outvars
+        if len(outs) == 1:  # the common case, without building masks
+            if outs[0] not in live:
+                continue
+            all_used = True
+        else:
+            used = [v in live for v in outs]
+            if not any(used):
+                continue
+            all_used = all(used)
         if eqn.primitive.dce is not None:
+            if len(outs) == 1:
+                used = [True]
             _, eqn = eqn.primitive.dce(used, eqn)  # the new equation has only used inputs
             if eqn is None:
                 continue
-            ins = eqn.invars
-        else:
-            ins = eqn.invars
-            if not all(used):
-                eqn = eqn._replace(
-                    outvars=[
-                        v if u else DropVar(v.aval) for v, u in zip(eqn.outvars, used, strict=True)
-                    ]
-                )
-        live.update(v for v in ins if isinstance(v, Var))
+        elif not all_used:
+            eqn = eqn._replace(
+                outvars=[v if u else DropVar(v.aval) for v, u in zip(outs, used, strict=True)]
+            )
+        live.update(eqn.invars)
         new_eqns.append(eqn)
     new_eqns.reverse()
-    used_inputs = [v in live for v in jaxpr.invars]
-    used_consts = [v in live for v in jaxpr.constvars]
-    del used_consts
-    return Jaxpr(jaxpr.constvars, jaxpr.invars, outvars, new_eqns), used_inputs
+    return Jaxpr(jaxpr.constvars, jaxpr.invars, outvars, new_eqns), live
+
+
+def dce_jaxpr(jaxpr: Jaxpr, used_outputs: Sequence[bool]) -> tuple[Jaxpr, list[bool]]:
+    """Drops equations whose outputs are unused; returns the jaxpr and which inputs are used."""
+    new, live = _dce(jaxpr, used_outputs)
+    return new, [v in live for v in jaxpr.invars]
 
 
 def dce_closed(closed: ClosedJaxpr) -> ClosedJaxpr:
     """Removes dead equations and unused constants, keeping the signature."""
-    j, _ = dce_jaxpr(closed.jaxpr, [True] * len(closed.jaxpr.outvars))
-    live = set()
-    for eqn in j.eqns:
-        live.update(v for v in eqn.invars if isinstance(v, Var))
-    live.update(v for v in j.outvars if isinstance(v, Var))
+    j, live = _dce(closed.jaxpr, [True] * len(closed.jaxpr.outvars))
+    if all(v in live for v in j.constvars):
+        return ClosedJaxpr(j, closed.consts)
     keep = [(v, c) for v, c in zip(j.constvars, closed.consts, strict=True) if v in live]
     return ClosedJaxpr(
         Jaxpr([v for v, _ in keep], j.invars, j.outvars, j.eqns), [c for _, c in keep]
