@@ -358,8 +358,8 @@ def eager_impl(prim: Primitive, *, scalar_broadcast: bool = False) -> Callable:
         # is memoised on the operand types and params, as tracing memoises it.
         vals = [x._value if type(x) is Array else to_numpy(x) for x in args]
         if aeval is not None:
-            aval = abstract_eval_cached(prim, [get_aval(x) for x in args], params)
-            out = impl(*vals, **params)
+            aval, fn = _eager_entry(prim, [get_aval(x) for x in args], params)
+            out = fn(*vals)
             if out.dtype != aval.dtype:
                 out = np.asarray(out).astype(aval.dtype)
             a = new(Array)
@@ -409,22 +409,28 @@ def eager_impl(prim: Primitive, *, scalar_broadcast: bool = False) -> Callable:
 
 
 _aeval_cache: dict = {}
+_eager_cache: dict = {}
+
+
+def _signature(prim: Primitive, avals: Sequence[ShapedArray], params: dict) -> tuple:
+    """A hashable key for a call of `prim` on these types (TypeError if a param is not
+    hashable)."""
+    if params:
+        return (prim, *[(a.shape, a.dtype, a.weak_type) for a in avals], *params.items())
+    if len(avals) == 2:
+        a, b = avals
+        return (prim, a.shape, a.dtype, a.weak_type, b.shape, b.dtype, b.weak_type)
+    if len(avals) == 1:
+        (a,) = avals
+        return (prim, a.shape, a.dtype, a.weak_type)
+    return (prim, *[(a.shape, a.dtype, a.weak_type) for a in avals])
 
 
 def abstract_eval_cached(prim: Primitive, avals: Sequence[ShapedArray], params: dict) -> Any:
-    """`prim.abstract_eval`, memoised on the input types and params (eager execution and
-    tracing call it for every operation; results are immutable avals)."""
+    """`prim.abstract_eval`, memoised on the input types and params (tracing calls it for
+    every equation; results are immutable avals)."""
     try:
-        if params:
-            key = (prim, *[(a.shape, a.dtype, a.weak_type) for a in avals], *params.items())
-        elif len(avals) == 2:
-            a, b = avals
-            key = (prim, a.shape, a.dtype, a.weak_type, b.shape, b.dtype, b.weak_type)
-        elif len(avals) == 1:
-            (a,) = avals
-            key = (prim, a.shape, a.dtype, a.weak_type)
-        else:
-            key = (prim, *[(a.shape, a.dtype, a.weak_type) for a in avals])
+        key = _signature(prim, avals, params)
         out = _aeval_cache.get(key)
     except TypeError:  # unhashable params
         return prim.abstract_eval(*avals, **params)
@@ -435,7 +441,51 @@ def abstract_eval_cached(prim: Primitive, avals: Sequence[ShapedArray], params: 
     return out
 
 
-config.add_listener(lambda name, value: _aeval_cache.clear())
+def _eager_entry(prim: Primitive, avals: Sequence[ShapedArray], params: dict) -> tuple:
+    """`(out_aval, fn)` for an eager call: abstract evaluation (which raises the errors
+    tracing raises) and a NumPy callable on the operand values, both memoised per signature.
+    `fn` is the primitive's `lower` rule's callable when it has one (the shape and dtype
+    bookkeeping done once), else `impl` with the params bound."""
+    try:
+        key = _signature(prim, avals, params)
+        entry = _eager_cache.get(key)
+    except TypeError:  # unhashable params
+        return prim.abstract_eval(*avals, **params), _bound_impl(prim, params)
+    if entry is None:
+        aval = prim.abstract_eval(*avals, **params)
+        if len(_eager_cache) > 50_000:
+            _eager_cache.clear()
+        entry = _eager_cache[key] = (aval, _eager_fn(prim, avals, aval, params))
+    return entry
+
+
+def _bound_impl(prim: Primitive, params: dict) -> Callable:
+    impl = prim.impl
+    return (lambda *vals: impl(*vals, **params)) if params else impl
+
+
+def _eager_fn(prim: Primitive, avals, aval, params: dict) -> Callable:
+    lower = prim.lower
+    lo = lower(list(avals), [aval], **params) if lower is not None else None
+    if lo is None:
+        return _bound_impl(prim, params)
+    if not isinstance(lo, tuple):  # a plain callable
+        return lo
+    fn, consts = lo.fn, lo.consts  # a `lax.lowering.Lowered`
+    if fn is None:  # the identity: consts holds the index of the operand returned
+        (index,) = consts
+        return lambda *vals: vals[index]
+    if consts:
+        return lambda *vals: fn(*vals, *consts)
+    return fn
+
+
+def _clear_caches(name, value):
+    _aeval_cache.clear()
+    _eager_cache.clear()
+
+
+config.add_listener(_clear_caches)
 
 
 def _as_dtype(value, dtype):
