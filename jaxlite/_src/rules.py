@@ -221,7 +221,10 @@ def _zero_out(ans) -> Zero:
 
 def _fit(t: Any, ans: Any) -> Any:
     """Broadcasts a contribution from an implicitly broadcast operand to the output's shape."""
-    ta, aa = get_aval(t), get_aval(ans)
+    try:
+        ta, aa = t.aval, ans.aval
+    except AttributeError:
+        ta, aa = get_aval(t), get_aval(ans)
     if ta.shape != aa.shape:
         dims = () if ta.ndim == 0 else tuple(range(ta.ndim))
         return core.ops.broadcast_in_dim(t, aa.shape, dims)

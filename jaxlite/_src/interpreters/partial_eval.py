@@ -19,16 +19,13 @@ from jaxlite._src.jaxpr import ClosedJaxpr, DropVar, Jaxpr, JaxprEqn, Literal, V
 
 
 class JaxprTracer(Tracer):
-    __slots__ = ("_aval", "var")
+    # `aval` is a plain slot (overriding Tracer's property): read on every traced operation.
+    __slots__ = ("aval", "var")
 
     def __init__(self, trace: JaxprTrace, aval: ShapedArray, var: Var):
         self._trace = trace
-        self._aval = aval
+        self.aval = aval
         self.var = var
-
-    @property
-    def aval(self):
-        return self._aval
 
 
 def _is_literal_value(x) -> bool:
@@ -98,7 +95,7 @@ class JaxprTrace(core.Trace):
                     break
             else:  # all inputs known: evaluate now, in the parent trace
                 ctx = core._ctx
-                parent = prev = ctx.trace
+                prev = ctx.trace
                 ctx.trace = parent = self.parent
                 try:
                     if parent is core.eval_trace:
@@ -114,11 +111,13 @@ class JaxprTrace(core.Trace):
         """Records one equation and returns tracers for its outputs."""
         if prim.abstract_eval is None:
             raise core.missing_rule(prim, "abstract_eval", f"tracing ({self.name})")
-        invars = [
-            x.var if type(x) is JaxprTracer and x._trace is self else self._outer_var(x)
-            for x in args
-        ]
-        out_avals = abstract_eval_cached(prim, [v.aval for v in invars], params)
+        invars = []
+        avals = []
+        for x in args:  # a plain loop: comprehensions cost a frame each
+            v = x.var if type(x) is JaxprTracer and x._trace is self else self._outer_var(x)
+            invars.append(v)
+            avals.append(v.aval)
+        out_avals = abstract_eval_cached(prim, avals, params)
         if prim.multiple_results:
             outvars = [Var(a) for a in out_avals]
             self.eqns.append(JaxprEqn(prim, invars, outvars, params))
