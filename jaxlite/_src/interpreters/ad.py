@@ -272,48 +272,39 @@ def backward_pass(jaxpr: Jaxpr, consts: Sequence[Any], args: Sequence[Any], cts:
     Equations with no linear input are evaluated forward first; the linear ones are then
     transposed in reverse order. Returns one cotangent (possibly `Zero`) per argument.
     """
-    primal_env: dict[Var, Any] = {}
+    # `env` maps primal variables to values and linear ones to their UndefinedPrimal.
+    env: dict[Var, Any] = {}
     linear: set[Var] = set()
     for v, x in zip(jaxpr.constvars, consts, strict=True):
-        primal_env[v] = x
+        env[v] = x
     for v, x in zip(jaxpr.invars, args, strict=True):
         if type(x) is UndefinedPrimal:
             linear.add(v)
-        else:
-            primal_env[v] = x
-
-    def read_primal(v):
-        if type(v) is Literal:
-            return v.val
-        if v in linear:
-            return UndefinedPrimal(v.aval)
-        return primal_env[v]
+        env[v] = x
 
     # Literals are never linear, so membership tests need no type check (Vars hash by id).
     linear_eqns = []
     for eqn in jaxpr.eqns:
         for v in eqn.invars:
             if v in linear:
-                linear.update(eqn.outvars)
+                for o in eqn.outvars:
+                    linear.add(o)
+                    env[o] = UndefinedPrimal(o.aval)
                 linear_eqns.append(eqn)
                 break
         else:
-            outs = eqn.primitive.bind(*[read_primal(v) for v in eqn.invars], **eqn.params)
+            ins = [v.val if type(v) is Literal else env[v] for v in eqn.invars]
+            outs = eqn.primitive.bind(*ins, **eqn.params)
             if eqn.primitive.multiple_results:
-                primal_env.update(zip(eqn.outvars, outs, strict=True))
+                env.update(zip(eqn.outvars, outs, strict=True))
             else:
-                primal_env[eqn.outvars[0]] = outs
+                env[eqn.outvars[0]] = outs
 
     ct_env: dict[Var, Any] = {}
-
-    def write_ct(v, ct):
-        if v not in linear or ct is None or type(ct) is Zero:
-            return
-        prev = ct_env.get(v)
-        ct_env[v] = ct if prev is None else add_any_p.bind(prev, ct)
-
     for v, ct in zip(jaxpr.outvars, cts, strict=True):
-        write_ct(v, ct)
+        if v in linear and ct is not None and type(ct) is not Zero:
+            prev = ct_env.get(v)
+            ct_env[v] = ct if prev is None else add_any_p.bind(prev, ct)
 
     for eqn in reversed(linear_eqns):
         prim = eqn.primitive
@@ -331,9 +322,12 @@ def backward_pass(jaxpr: Jaxpr, consts: Sequence[Any], args: Sequence[Any], cts:
                 continue
         if prim.transpose is None:
             raise core.missing_rule(prim, "transpose", "reverse-mode differentiation")
-        invals = [read_primal(v) for v in eqn.invars]
+        invars = eqn.invars
+        invals = []
+        for v in invars:
+            invals.append(v.val if type(v) is Literal else env[v])
         cts_in = prim.transpose(ct_arg, *invals, **eqn.params)
-        for v, ct in zip(eqn.invars, cts_in, strict=True):
+        for v, ct in zip(invars, cts_in, strict=True):
             if ct is not None and v in linear and type(ct) is not Zero:
                 prev = ct_env.get(v)
                 ct_env[v] = ct if prev is None else add_any_p.bind(prev, ct)
