@@ -97,9 +97,9 @@ _COMPARE = {
 def _pow(self, other, mod=None):
     if mod is not None:
         raise NotImplementedError("3-argument pow is not supported")
-    if not _accepts(other):
-        return NotImplemented
-    return ufuncs.power(self, other)
+    if type(other) in _COMMON or _accepts(other):
+        return ufuncs.power(self, other)
+    return NotImplemented
 
 
 def _reshape(self, *args, order: str = "C"):

@@ -20,10 +20,15 @@ from jaxlite._src.numpy.promotion import (
 )
 
 
-def _operands(name: str, *args: Any) -> list[Any]:
-    """Checked, dtype-promoted operands (no broadcasting)."""
+def _operands(name: str, *args: Any, lattice: bool = False) -> list[Any]:
+    """Checked operands converted to their result type (no broadcasting): `jnp.result_type`,
+    as JAX's products take it, or with `lattice` the elementwise functions' promotion."""
+    mode = P.ANY if lattice else P.RESULT_TYPE
+    if len(args) == 2 and P.same_dtypes(mode, args[0], args[1]) is not None:
+        return list(args)  # Arrays or tracers that promotion leaves as they are
     check_arraylike(name, *args)
-    return [P.to_jax(a) if type(a) not in PY_SCALARS else a for a in P.promote_dtypes(*args)]
+    promote = P.promote_dtypes if lattice else P.promote_dtypes_result_type
+    return [P.to_jax(a) if type(a) not in PY_SCALARS else a for a in promote(*args)]
 
 
 def _dot_general(
@@ -158,7 +163,7 @@ def outer(a: Any, b: Any, out: None = None) -> Any:
     """`a.ravel()[:, None] * b.ravel()[None, :]`."""
     from jaxlite._src.numpy.ufuncs import multiply  # noqa: PLC0415
 
-    a, b = _operands("outer", a, b)
+    a, b = _operands("outer", a, b, lattice=True)
     a = lax.reshape(a, (int(np.prod(shape(a), dtype=np.int64)),))
     b = lax.reshape(b, (int(np.prod(shape(b), dtype=np.int64)),))
     n, m = shape(a)[0], shape(b)[0]
@@ -206,7 +211,7 @@ def kron(a: Any, b: Any) -> Any:
     """Kronecker product."""
     from jaxlite._src.numpy.ufuncs import multiply  # noqa: PLC0415
 
-    a, b = _operands("kron", a, b)
+    a, b = _operands("kron", a, b, lattice=True)
     sa, sb = shape(a), shape(b)
     nd = max(len(sa), len(sb))
     sa = (1,) * (nd - len(sa)) + sa

@@ -3,6 +3,8 @@
 `promote_args(name, *args)` turns the arguments of an elementwise jnp function into operands
 that lax accepts: one dtype (JAX's promotion lattice, weak types included) and one shape.
 
+- The common dtype is JAX's lattice result type: as `jnp.result_type`, except that operands
+  that are all weakly typed keep their width (a weak float16 value stays float16).
 - An operand whose dtype or weak flag differs from the result gets a
   `convert_element_type` (so a weak traced value shows up in a jaxpr as
   `convert_element_type[new_dtype=float32 weak_type=False]`, as in JAX).
@@ -11,6 +13,9 @@ that lax accepts: one dtype (JAX's promotion lattice, weak types included) and o
   parsing: they must fit the default int type and are then cast, wrapping, to the result.
 - Rank-0 operands stay rank-0 (lax elementwise operations broadcast those); others of a
   smaller shape are broadcast with `broadcast_in_dim` to the full result shape.
+
+Fast paths (`simple_one`, `simple_pair`, `same_dtypes`) recognise, without the general
+machinery, operands that promotion leaves as they are; see the section below.
 """
 
 from __future__ import annotations
@@ -166,24 +171,225 @@ def to_inexact_dtype(dt: Any) -> np.dtype:
     return _inexact(np.dtype(dt))
 
 
+def _promoted_type(args: Sequence[Any]) -> tuple[np.dtype, bool]:
+    """The common (dtype, weak flag) of jnp operands: JAX's lattice result type.
+
+    It differs from `jnp.result_type` only when every operand is weakly typed: the result
+    then keeps the operands' width (a weak float16 value stays float16) instead of widening
+    to the default type of its kind.
+    """
+    dt, weak = _dtypes.result_type(*args, return_weak_type_flag=True)
+    if weak and all(map(_dtypes.is_weakly_typed, args)):
+        dt = _dtypes.result_type(*[_dtypes.dtype(a) for a in args])
+    return dt, weak
+
+
+# Promotion modes: promote_dtypes, _inexact, _numeric, and `jnp.result_type` (products).
+ANY, INEXACT, NUMERIC, RESULT_TYPE = 0, 1, 2, 3
+_I32 = np.dtype(np.int32)
+
+
+def _target(mode: int, args: Sequence[Any]) -> tuple[np.dtype, bool]:
+    """The (dtype, weak flag) that promotion mode `mode` converts `args` to."""
+    if mode == RESULT_TYPE:
+        return _dtypes.result_type(*args, return_weak_type_flag=True)
+    dt, weak = _promoted_type(args)
+    if mode == INEXACT:
+        dt = _inexact(dt)
+    elif mode == NUMERIC and dt.kind == "b":
+        dt = _I32  # also with x64, as in JAX
+    return dt, weak
+
+
 def promote_dtypes(*args: Any) -> list[Any]:
     """Converts every argument to the common dtype and weak flag (no broadcasting)."""
-    dt, weak = _dtypes.result_type(*args, return_weak_type_flag=True)
+    dt, weak = _target(ANY, args)
     return [convert(x, dt, weak) for x in args]
 
 
 def promote_dtypes_inexact(*args: Any) -> list[Any]:
     """As `promote_dtypes`, with integer and bool results made floating (weakness kept)."""
-    dt, weak = _dtypes.result_type(*args, return_weak_type_flag=True)
-    return [convert(x, _inexact(dt), weak) for x in args]
+    dt, weak = _target(INEXACT, args)
+    return [convert(x, dt, weak) for x in args]
 
 
 def promote_dtypes_numeric(*args: Any) -> list[Any]:
     """As `promote_dtypes`, with a bool result made int32 (also with x64, as in JAX)."""
-    dt, weak = _dtypes.result_type(*args, return_weak_type_flag=True)
-    if dt.kind == "b":
-        dt = np.dtype(np.int32)
+    dt, weak = _target(NUMERIC, args)
     return [convert(x, dt, weak) for x in args]
+
+
+def promote_dtypes_result_type(*args: Any) -> list[Any]:
+    """Converts every argument to `jnp.result_type` of them all (with its weak flag): as
+    `promote_dtypes`, except that a weak result has the default type of its kind (JAX's
+    products take their result type so)."""
+    dt, weak = _target(RESULT_TYPE, args)
+    return [convert(x, dt, weak) for x in args]
+
+
+# ----------------------------------------------------------------------------------------------
+# Fast paths: operands that promotion and broadcasting leave as they are
+#
+# Most calls pass Arrays or tracers of one dtype, weak flag and shape (or rank 0), perhaps with
+# Python scalars that only become constants of that dtype. Whether the general rules leave such
+# operands unchanged depends only on the promotion mode, the dtype, the weak flag and the
+# Python scalar type, so it is computed once by the general rules themselves and memoised
+# (rebuilt after every configuration change: x64 moves the defaults).
+
+_unchanged: dict[tuple[Any, ...], bool] = {}
+_is_tracer_type: dict[type, bool] = {}
+
+
+def _clear_unchanged(name: str = "", value: Any = None) -> None:
+    _unchanged.clear()
+
+
+config.add_listener(_clear_unchanged)
+
+
+def _compute_unchanged(key: tuple[Any, ...]) -> bool:
+    mode, dt, weak, scalar_type = key
+    args: list[Any] = [core.ShapedArray((), dt, weak)]
+    if scalar_type is not None:
+        args.append(scalar_type(0))
+    try:
+        out = _target(mode, args)
+    except Exception:  # noqa: BLE001  (invalid dtypes: the general path raises the error)
+        return False
+    return out[0] == dt and out[1] == weak
+
+
+def unchanged(mode: int, dt: np.dtype, weak: bool, scalar_type: type | None = None) -> bool:
+    """True when promotion mode `mode` leaves operands of dtype `dt` and weak flag `weak`
+    (with Python scalars of type `scalar_type`, if given) as they are."""
+    key = (mode, dt, weak, scalar_type)
+    out = _unchanged.get(key)
+    if out is None:
+        out = _unchanged[key] = _compute_unchanged(key)
+    return out
+
+
+def _is_tracer(t: type) -> bool:
+    out = _is_tracer_type[t] = issubclass(t, Tracer)
+    return out
+
+
+def simple_one(mode: int, x: Any) -> np.dtype | None:
+    """The dtype of `x` when it is an Array or tracer that promotion mode `mode` leaves as it
+    is, else None."""
+    t = type(x)
+    if t is Array:
+        dt, weak = x._value.dtype, x.weak_type
+    else:
+        is_tracer = _is_tracer_type.get(t)
+        if not (is_tracer or (is_tracer is None and _is_tracer(t))):
+            return None
+        a = x.aval
+        dt, weak = a.dtype, a.weak_type
+    key = (mode, dt, weak, None)
+    ok = _unchanged.get(key)
+    if ok is None:
+        ok = _unchanged[key] = _compute_unchanged(key)
+    return dt if ok else None
+
+
+def simple_pair(mode: int, x: Any, y: Any) -> tuple[np.dtype, Any, Any] | None:
+    """`(dtype, x, y)` promoted and broadcast, when promotion converts nothing: Arrays or
+    tracers of one dtype and weak flag (broadcast to one shape, rank 0 aside), or one of them
+    with a Python scalar (which becomes a constant of its dtype). Otherwise None."""
+    tx, ty = type(x), type(y)
+    sx = sy = None
+    if tx is Array:
+        v = x._value
+        dt, weak, sx = v.dtype, x.weak_type, v.shape
+    elif tx in PY_SCALARS:
+        dt = None
+    else:
+        is_tracer = _is_tracer_type.get(tx)
+        if not (is_tracer or (is_tracer is None and _is_tracer(tx))):
+            return None
+        a = x.aval
+        dt, weak, sx = a.dtype, a.weak_type, a.shape
+    if ty is Array:
+        v = y._value
+        dy, wy, sy = v.dtype, y.weak_type, v.shape
+    elif ty in PY_SCALARS:
+        if dt is None:
+            return None
+        key = (mode, dt, weak, ty)
+        ok = _unchanged.get(key)
+        if ok is None:
+            ok = _unchanged[key] = _compute_unchanged(key)
+        return (dt, x, scalar_const(y, dt, weak)) if ok else None
+    else:
+        is_tracer = _is_tracer_type.get(ty)
+        if not (is_tracer or (is_tracer is None and _is_tracer(ty))):
+            return None
+        a = y.aval
+        dy, wy, sy = a.dtype, a.weak_type, a.shape
+    if dt is None:  # a Python scalar with an array
+        key = (mode, dy, wy, tx)
+        ok = _unchanged.get(key)
+        if ok is None:
+            ok = _unchanged[key] = _compute_unchanged(key)
+        return (dy, scalar_const(x, dy, wy), y) if ok else None
+    if (dt is not dy and dt != dy) or weak != wy:
+        return None
+    key = (mode, dt, weak, None)
+    ok = _unchanged.get(key)
+    if ok is None:
+        ok = _unchanged[key] = _compute_unchanged(key)
+    if not ok:
+        return None
+    if sx != sy and sx and sy:
+        # NumPy broadcasting, as `broadcast_operands` does it; shapes that do not broadcast
+        # are left to the general path, which raises with the operation's name.
+        out = broadcast_shape_or_none(sx, sy)
+        if out is None:
+            return None
+        nd = len(out)
+        if sx != out:
+            x = lax.broadcast_in_dim(x, out, tuple(range(nd - len(sx), nd)))
+        if sy != out:
+            y = lax.broadcast_in_dim(y, out, tuple(range(nd - len(sy), nd)))
+    return dt, x, y
+
+
+def same_dtypes(mode: int, x: Any, y: Any) -> np.dtype | None:
+    """The dtype of `x` and `y` when both are Arrays or tracers of one dtype and weak flag
+    that promotion mode `mode` leaves as they are (whatever their shapes), else None."""
+    dt = simple_one(mode, x)
+    if dt is None or simple_one(mode, y) is None:
+        return None
+    ax = x if type(x) is Array else x.aval
+    ay = y if type(y) is Array else y.aval
+    return dt if ay.dtype == dt and ay.weak_type == ax.weak_type else None
+
+
+def broadcast_shape_or_none(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...] | None:
+    """NumPy's broadcast shape of `a` and `b`, or None when they do not broadcast."""
+    if len(a) < len(b):
+        a, b = b, a
+    off = len(a) - len(b)
+    out = list(a)
+    for i, d in enumerate(b):
+        o = a[off + i]
+        if o == 1:
+            out[off + i] = d
+        elif d != 1 and d != o:
+            return None
+    return tuple(out)
+
+
+def _simple_args(mode: int, args: tuple[Any, ...]) -> list[Any] | None:
+    """`promote_args` for the fast cases of `simple_one`/`simple_pair`, else None."""
+    n = len(args)
+    if n == 2:
+        out = simple_pair(mode, args[0], args[1])
+        return None if out is None else [out[1], out[2]]
+    if n == 1:
+        return None if simple_one(mode, args[0]) is None else [args[0]]
+    return None
 
 
 def broadcast_shapes(name: str, *shapes: Sequence[int]) -> tuple[int, ...]:
@@ -228,18 +434,27 @@ def broadcast_operands(name: str, args: list[Any]) -> list[Any]:
 
 def promote_args(name: str, *args: Any) -> list[Any]:
     """Checks, promotes and broadcasts arguments of an elementwise function."""
+    out = _simple_args(ANY, args)
+    if out is not None:
+        return out
     check_arraylike(name, *args)
     return broadcast_operands(name, promote_dtypes(*args))
 
 
 def promote_args_inexact(name: str, *args: Any) -> list[Any]:
     """As `promote_args`, with integer and bool results made floating."""
+    out = _simple_args(INEXACT, args)
+    if out is not None:
+        return out
     check_arraylike(name, *args)
     return broadcast_operands(name, promote_dtypes_inexact(*args))
 
 
 def promote_args_numeric(name: str, *args: Any) -> list[Any]:
     """As `promote_args`, with bool results made int32 (for ops lax has no bool form of)."""
+    out = _simple_args(NUMERIC, args)
+    if out is not None:
+        return out
     check_arraylike(name, *args)
     return broadcast_operands(name, promote_dtypes_numeric(*args))
 
@@ -274,11 +489,14 @@ def user_dtype(dt: Any, fn: str = "asarray") -> np.dtype | None:
     """Canonicalizes a dtype requested by the user, warning like JAX when x64 narrows it."""
     if dt is None:
         return None
-    if isinstance(dt, type) and dt in (int, float, complex):
+    if isinstance(dt, np.dtype):
+        want = dt
+    elif isinstance(dt, type) and dt in (int, float, complex):
         return _dtypes.dtype(dt)  # Python types mean the default dtype of their kind.
-    from jaxlite._src.numpy.dtypes import _plain  # noqa: PLC0415
+    else:
+        from jaxlite._src.numpy.dtypes import _plain  # noqa: PLC0415
 
-    want = np.dtype(_plain(dt))
+        want = np.dtype(_plain(dt))
     got = _dtypes.canonicalize_dtype(want)
     if got != want:
         import warnings  # noqa: PLC0415

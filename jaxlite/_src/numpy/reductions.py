@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import math
 import operator
 from collections.abc import Callable
 from typing import Any
@@ -11,7 +12,7 @@ import numpy as np
 
 from jaxlite._src import dtypes as _dtypes
 from jaxlite._src.array import Array
-from jaxlite._src.core import Tracer
+from jaxlite._src.core import Tracer, is_tracer
 from jaxlite._src.numpy import _lax as lax
 from jaxlite._src.numpy import promotion as P
 from jaxlite._src.numpy.promotion import (
@@ -22,14 +23,17 @@ from jaxlite._src.numpy.promotion import (
     shape,
     wrap,
 )
-from jaxlite._src.numpy.ufuncs import const, where
+from jaxlite._src.numpy.ufunc_base import _prim
+from jaxlite._src.numpy.ufuncs import const, true_divide, where
 
 _BOOL = np.dtype(np.bool_)
 
 
 def _arr(name: str, a: Any) -> Any:
+    if type(a) is Array:
+        return a
     check_arraylike(name, a)
-    if type(a) is Array or isinstance(a, Tracer):
+    if isinstance(a, Tracer):
         return a
     if type(a) in PY_SCALARS:
         dt, weak = _dtypes.result_type(a, return_weak_type_flag=True)
@@ -37,10 +41,41 @@ def _arr(name: str, a: Any) -> Any:
     return P.to_jax(a)
 
 
+_ALL_AXES = [tuple(range(n)) for n in range(8)]
+
+
+_axes_memo: dict[tuple[tuple[int, ...], int], tuple[int, ...]] = {}
+
+
 def _axes(axis: Any, nd: int) -> tuple[int, ...]:
+    if axis is None and nd < 8:
+        return _ALL_AXES[nd]
+    if type(axis) is int and -nd <= axis < nd:
+        return (axis % nd,)
+    if type(axis) is tuple:
+        # Memoised (tuples of ints only: 1 and True are equal keys).
+        key = (axis, nd)
+        try:
+            out = _axes_memo.get(key)
+        except TypeError:  # unhashable entries (tracers): canonicalize_axes raises or converts
+            out = None
+        if out is not None:
+            return out
+        out = P.canonicalize_axes(axis, nd)
+        if len(_axes_memo) < 4096 and builtins.all(type(a) is int for a in axis):
+            _axes_memo[key] = out
+        return out
     if isinstance(axis, (Array, Tracer)):
         axis = operator.index(axis)
     return P.canonicalize_axes(axis, nd)
+
+
+def _dtype_weak(x: Any) -> tuple[np.dtype, bool]:
+    """The dtype and weak flag of an Array or tracer."""
+    if type(x) is Array:
+        return x._value.dtype, x.weak_type
+    a = x.aval
+    return a.dtype, a.weak_type
 
 
 def _keepdims(out: Any, in_shape: tuple[int, ...], axes: tuple[int, ...]) -> Any:
@@ -79,18 +114,18 @@ def _reduction(
     x = _arr(name, a)
     s = shape(x)
     axes = _axes(axis, len(s))
-    av = P.aval(x)
+    in_dt, in_weak = _dtype_weak(x)
     if to_bool:
         dt = _BOOL
     elif dtype is not None:
         dt = P.user_dtype(dtype, name)
     elif promote_ints and promote_integers:
-        dt = _sum_dtype(av.dtype)
+        dt = _sum_dtype(in_dt)
     else:
-        dt = av.dtype
-    if to_bool and av.dtype != _BOOL:
+        dt = in_dt
+    if to_bool and in_dt != _BOOL:
         x = lax.convert_element_type(x, _BOOL)
-    elif dt != av.dtype or av.weak_type:
+    elif dt != in_dt or in_weak:
         x = lax.convert_element_type(x, dt)
     if where_ is not None:
         if identity is None:
@@ -120,6 +155,16 @@ def _reduction(
     if keepdims:
         out = _keepdims(out, s, axes)
     return out
+
+
+_reduce_sum_p = _prim("reduce_sum")
+_div_p = _prim("div")
+# Dtypes whose mean is computed in their own dtype (float16 accumulates in float32).
+_MEAN_FAST = (
+    frozenset(np.dtype(t) for t in (np.float32, np.float64, np.complex64, np.complex128))
+    if _reduce_sum_p is not None and _div_p is not None
+    else frozenset()
+)
 
 
 def _min_or_max_identity(name: str, dt: np.dtype) -> Any:
@@ -260,7 +305,7 @@ def _no_out(name: str, out: Any) -> None:
 
 
 def _count(s: tuple[int, ...], axes: tuple[int, ...]) -> int:
-    return int(np.prod([s[a] for a in axes], dtype=np.int64))
+    return math.prod([s[a] for a in axes])
 
 
 def _upcast_f16(dt: np.dtype) -> np.dtype:
@@ -278,6 +323,22 @@ def mean(
 ) -> Any:
     """Arithmetic mean over `axis`; integer inputs give float32 (float64 with x64)."""
     _no_out("mean", out)
+    if dtype is None and where is None and not keepdims and (type(a) is Array or is_tracer(a)):
+        dt, weak = _dtype_weak(a)
+        if dt in _MEAN_FAST and not weak and _dtypes.canonicalize_dtype(dt) == dt:
+            # The general path's calls without its bookkeeping: a strong operand of a
+            # canonical inexact dtype is summed as it is, then divided by the count.
+            s = shape(a)
+            axes = _axes(axis, len(s))
+            n = np.asarray(_count(s, axes), dt)[()]
+            if type(a) is Array and P.is_eager():
+                # Eagerly: reduce_sum's and div's implementations, called as `bind` would.
+                total = _reduce_sum_p.impl(a._value, axes=axes, out_sharding=None)
+                if total.dtype != dt:
+                    total = np.asarray(total).astype(dt)
+                out_ = _div_p.impl(total, n)
+                return wrap(out_ if out_.dtype == dt else np.asarray(out_).astype(dt), False)
+            return true_divide(lax.reduce_sum(a, axes), wrap(n, False))
     x = _arr("mean", a)
     s = shape(x)
     axes = _axes(axis, len(s))
@@ -299,7 +360,7 @@ def mean(
             keepdims=keepdims,
         )
         total = sum(x, axis=axes, dtype=comp, keepdims=keepdims, where=mask)
-    out_ = lax.div(total, n)
+    out_ = true_divide(total, n)  # lax.div (both of dtype `comp`), with the eager fast path
     return out_ if comp == res_dt else lax.convert_element_type(out_, res_dt)
 
 

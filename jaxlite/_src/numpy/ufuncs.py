@@ -41,6 +41,7 @@ from jaxlite._src.numpy.ufunc_base import (  # noqa: F401  (const helpers are us
     _unary,
     const,
     const_like,
+    eager_value,
     inherit,
 )
 
@@ -166,8 +167,9 @@ def positive(x: Any, /) -> Any:
 
 def absolute(x: Any, /) -> Any:
     """Elementwise absolute value (unsigned and bool inputs are returned unchanged)."""
-    if type(x) is Array and _ctx.trace is _eval_trace and x._value.dtype in _ABS_FAST:
-        return wrap(_abs_p.impl(x._value), x.weak_type)
+    v = eager_value(x, _ABS_FAST)
+    if v is not None:
+        return wrap(_abs_p.impl(v), x.weak_type)
     (x,) = promote_args("abs", x)
     if dtype_of(x).kind in "ub":
         return x
@@ -184,8 +186,9 @@ def _keep_ints(name: str, lax_name: str, doc: str) -> Callable:
     fast = _FLOATS if prim is not None else frozenset()
 
     def f(x, /):
-        if type(x) is Array and _ctx.trace is _eval_trace and x._value.dtype in fast:
-            return wrap(prim.impl(x._value), x.weak_type)
+        v = eager_value(x, fast)
+        if v is not None:
+            return wrap(prim.impl(v), x.weak_type)
         check_arraylike(name, x)
         (x,) = promote_args(name, x)
         dt = dtype_of(x)
@@ -527,7 +530,8 @@ def floor_divide(x: Any, y: Any, /) -> Any:
         fix = lax.bitwise_and(
             lax.ne(lax.sign(x), lax.sign(y)), lax.ne(lax.rem(x, y), const_like(x, 0))
         )
-        return where(fix, lax.sub(q, inherit(q, 1)), q)
+        # jnp's subtract, as in JAX: a weak narrow quotient minus 1 widens to int32.
+        return where(fix, subtract(q, 1), q)
     if dt.kind == "c":
         raise TypeError("floor_divide does not support complex-valued inputs.")
     return _float_divmod(x, y)[0]
@@ -572,6 +576,21 @@ def power(x1: Any, x2: Any, /) -> Any:
     """Elementwise `x1 ** x2`. A concrete integer exponent uses `lax.integer_pow`; an integer
     array exponent of a float base goes to `lax.pow` unpromoted (so the derivative in `x1`
     exists at 0), as in JAX."""
+    if type(x2) is int and type(x1) is Array and _ctx.trace is _eval_trace:
+        # Eager `x ** 2`: integer_pow's implementation directly (as `bind` would call it).
+        v = x1._value
+        dt = v.dtype
+        if (
+            dt in _INT_POW_FAST
+            and (not x1.weak_type or P.unchanged(P.ANY, dt, True))
+            and (x2 >= 0 or dt.kind in "fc")
+        ):
+            out = _integer_pow_p.impl(v, y=x2)
+            if out.dtype != dt:
+                out = np.asarray(out).astype(dt)
+            return wrap(out, x1.weak_type)
+    if type(x2) is int and P.simple_one(P.NUMERIC, x1) is not None:
+        return lax.integer_pow(x1, x2)  # tracers that promotion leaves as they are
     check_arraylike("power", x1, x2)
     n = _static_int(x2)
     if n is not None:
@@ -593,6 +612,8 @@ def power(x1: Any, x2: Any, /) -> Any:
     return lax.pow(x1p, x2p)
 
 
+_integer_pow_p = _prim("integer_pow")
+_INT_POW_FAST = _NUMBERS if _integer_pow_p is not None else frozenset()
 pow = power  # noqa: A001
 
 
