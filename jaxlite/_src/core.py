@@ -11,6 +11,7 @@ traces as constants.
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 import threading
@@ -356,9 +357,17 @@ def eager_impl(prim: Primitive, *, scalar_broadcast: bool = False) -> Callable:
         # The checked path: abstract evaluation raises the same errors as under tracing,
         # and fixes the result dtype (never a wrong answer from NumPy's own promotion). It
         # is memoised on the operand types and params, as tracing memoises it.
-        vals = [x._value if type(x) is Array else to_numpy(x) for x in args]
+        vals = []
+        avals = []
+        for x in args:  # a plain loop: comprehensions cost a frame each
+            if type(x) is Array:
+                vals.append(x._value)
+                avals.append(x.aval)
+            else:
+                vals.append(to_numpy(x))
+                avals.append(get_aval(x))
         if aeval is not None:
-            aval, fn = _eager_entry(prim, [get_aval(x) for x in args], params)
+            aval, fn = _eager_entry(prim, avals, params)
             out = fn(*vals)
             if out.dtype != aval.dtype:
                 out = np.asarray(out).astype(aval.dtype)
@@ -414,16 +423,20 @@ _eager_cache: dict = {}
 
 def _signature(prim: Primitive, avals: Sequence[ShapedArray], params: dict) -> tuple:
     """A hashable key for a call of `prim` on these types (TypeError if a param is not
-    hashable)."""
-    if params:
-        return (prim, *[(a.shape, a.dtype, a.weak_type) for a in avals], *params.items())
-    if len(avals) == 2:
-        a, b = avals
-        return (prim, a.shape, a.dtype, a.weak_type, b.shape, b.dtype, b.weak_type)
-    if len(avals) == 1:
+    hashable). Flat tuples, specialised for one and two operands: this is on every eager
+    call with params and every staged equation."""
+    n = len(avals)
+    if n == 1:
         (a,) = avals
-        return (prim, a.shape, a.dtype, a.weak_type)
-    return (prim, *[(a.shape, a.dtype, a.weak_type) for a in avals])
+        key = (prim, 1, a.shape, a.dtype, a.weak_type)
+    elif n == 2:
+        a, b = avals
+        key = (prim, 2, a.shape, a.dtype, a.weak_type, b.shape, b.dtype, b.weak_type)
+    else:
+        key = (prim, n, *[(a.shape, a.dtype, a.weak_type) for a in avals])
+    if params:
+        return (*key, tuple(params.items()))
+    return key
 
 
 def abstract_eval_cached(prim: Primitive, avals: Sequence[ShapedArray], params: dict) -> Any:
@@ -460,8 +473,7 @@ def _eager_entry(prim: Primitive, avals: Sequence[ShapedArray], params: dict) ->
 
 
 def _bound_impl(prim: Primitive, params: dict) -> Callable:
-    impl = prim.impl
-    return (lambda *vals: impl(*vals, **params)) if params else impl
+    return functools.partial(prim.impl, **params) if params else prim.impl
 
 
 def _eager_fn(prim: Primitive, avals, aval, params: dict) -> Callable:
