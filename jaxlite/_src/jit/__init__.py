@@ -186,6 +186,24 @@ def _leaf_key(x: Any):
     return (a.shape, a.dtype, a.weak_type)
 
 
+class _Entry:
+    """A traced signature: its jaxpr, output structure and (once compiled) the function."""
+
+    __slots__ = ("closed", "out_tree", "has_tracer_consts", "fn", "out_weak", "single")
+
+    def __init__(self, closed: ClosedJaxpr, out_tree, has_tracer_consts: bool):
+        self.closed = closed
+        self.out_tree = out_tree
+        self.has_tracer_consts = has_tracer_consts
+        self.fn = None
+        self.out_weak = [a.weak_type for a in closed.out_avals]
+        self.single = out_tree.node_data() is None  # the output is one array
+
+
+# Structure of `(args, {})` for a call with n Array arguments, by n.
+_flat_trees: dict[int, Any] = {}
+
+
 class JitWrapped:
     """A function compiled by `jit`: traced once per argument signature."""
 
@@ -260,15 +278,26 @@ class JitWrapped:
         flat_fun, store = flatten_fun(self._fun_for(static, skw), in_tree)
         avals = [core.get_aval(x) for x in leaves]
         closed = pe.trace_to_jaxpr(flat_fun, avals, name="jit", debug=debug_name(self._fun, "jit"))
-        entry = (closed, store.tree, any(isinstance(c, Tracer) for c in closed.consts))
-        if not entry[2]:
+        entry = _Entry(closed, store.tree, any(isinstance(c, Tracer) for c in closed.consts))
+        if not entry.has_tracer_consts:
             self._cache[key] = entry
         return entry
 
     def __call__(self, *args, **kwargs):
-        static, skw, dyn, kwargs = self._split(args, kwargs)
-        leaves, in_tree = tree_flatten((dyn, kwargs))
-        key = (in_tree, static, skw, config.x64_enabled, *[_leaf_key(x) for x in leaves])
+        if self._static_argnums or self._static_argnames:
+            static, skw, dyn, kwargs = self._split(args, kwargs)
+        else:
+            static = skw = ()
+            dyn = args
+        if not kwargs and all(type(a) is Array for a in dyn):
+            # Only Arrays: the structure depends on their number alone (no flattening).
+            leaves = dyn
+            in_tree = _flat_trees.get(len(dyn))
+            if in_tree is None:
+                in_tree = _flat_trees[len(dyn)] = tree_flatten((dyn, {}))[1]
+        else:
+            leaves, in_tree = tree_flatten((dyn, kwargs))
+        key = (in_tree, static, skw, config.x64_enabled, *map(_leaf_key, leaves))
         try:
             entry = self._cache.get(key)
         except TypeError as e:
@@ -278,8 +307,20 @@ class JitWrapped:
             ) from e
         if entry is None:
             entry = self._trace(key, static, skw, leaves, in_tree)
-        closed, out_tree, has_tracer_consts = entry
-        if has_tracer_consts:
+        if core._ctx.trace is core.eval_trace and not entry.has_tracer_consts:
+            # The eager path: run the compiled code on the NumPy values directly.
+            fn = entry.fn
+            if fn is None:
+                fn = entry.fn = compile_jaxpr(_optimized(entry.closed))
+            outs = fn(*[x._value if type(x) is Array else core.to_numpy(x) for x in leaves])
+            wrap = core._wrap
+            if entry.single:
+                return wrap(outs[0], entry.out_weak[0])
+            return entry.out_tree.unflatten(
+                [wrap(o, w) for o, w in zip(outs, entry.out_weak, strict=True)]
+            )
+        closed = entry.closed
+        if entry.has_tracer_consts:
             jaxpr, consts = pe.convert_constvars(closed)
             closed = ClosedJaxpr(jaxpr, [])
             leaves = [*consts, *leaves]
@@ -287,7 +328,7 @@ class JitWrapped:
             outs = _jit_eval(*leaves, jaxpr=closed, name=self.__name__)
         else:
             outs = jit_p.bind(*leaves, jaxpr=closed, name=getattr(self, "__name__", "fun"))
-        return tree_unflatten(out_tree, outs)
+        return tree_unflatten(entry.out_tree, outs)
 
     def _cache_size(self) -> int:
         return len(self._cache)
@@ -314,7 +355,7 @@ class JitWrapped:
         leaves, in_tree = tree_flatten((dyn, kwargs))
         key = (in_tree, static, skw, config.x64_enabled, *[_leaf_key(x) for x in leaves])
         entry = self._cache.get(key) or self._trace(key, static, skw, leaves, in_tree)
-        return compile_jaxpr(_optimized(entry[0])).__source__
+        return compile_jaxpr(_optimized(entry.closed)).__source__
 
 
 def _resolve_static(fun, static_argnums, static_argnames):

@@ -19,6 +19,7 @@ from jaxlite._src.interpreters.ad import UndefinedPrimal, Zero
 from jaxlite._src.interpreters.batching import bdim_at_front, moveaxis
 from jaxlite._src.lax import elementwise as _ew
 from jaxlite._src.lax import shape as _shape
+from jaxlite._src.lax.lowering import FRESH, Lowered, identity
 from jaxlite._src.lax.shape import (
     broadcast_in_dim,
     reduce_sum,
@@ -183,11 +184,28 @@ def _chooser_jvp(prim):
     defjvp(prim, partial)
 
 
+def _chooser_lower(ufunc: np.ufunc):
+    """The impl's reduction with the empty cases decided at compile time."""
+
+    def lower(in_avals, out_avals, *, axes, **params):
+        (x,) = in_avals
+        if not axes:
+            return identity()
+        if not x.ndim or any(x.shape[a] == 0 for a in axes):
+            return None
+        reduce, axes = ufunc.reduce, tuple(axes)
+        return Lowered(lambda v: reduce(v, axis=axes), FRESH)
+
+    return lower
+
+
 reduce_max_p = _reduction_primitive("reduce_max", _chooser_impl(np.maximum), "fciub")
 _chooser_jvp(reduce_max_p)
+reduce_max_p.lower = _chooser_lower(np.maximum)
 
 reduce_min_p = _reduction_primitive("reduce_min", _chooser_impl(np.minimum), "fciub")
 _chooser_jvp(reduce_min_p)
+reduce_min_p.lower = _chooser_lower(np.minimum)
 
 
 # ----------------------------------------------------------------------------------------------

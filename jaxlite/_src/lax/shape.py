@@ -17,20 +17,17 @@ from jaxlite._src import core, dtypes
 from jaxlite._src.core import Tracer, get_aval
 from jaxlite._src.interpreters.ad import UndefinedPrimal, Zero
 from jaxlite._src.interpreters.batching import bdim_at_front, moveaxis, not_mapped
+from jaxlite._src.lax.lowering import FRESH, Lowered, method
 from jaxlite._src.rules import deflinear, multi_result_primitive, standard_primitive
 
 
 def _checked(prim: core.Primitive) -> core.Primitive:
-    """Runs the abstract evaluation before the eager implementation too, so that bad shapes
-    raise the same clear error eagerly as under tracing (rather than a NumPy error)."""
-    eager = prim.eval_impl
-    abstract = prim.abstract_eval
+    """Marks a primitive whose eager calls must raise the same clear errors as tracing.
 
-    def eval_impl(*args, **params):
-        abstract(*[get_aval(a) for a in args], **params)
-        return eager(*args, **params)
-
-    prim.eval_impl = eval_impl
+    `core.eager_impl` already runs (memoised) abstract evaluation before the implementation
+    for every call with params or operands of differing shapes, so this only asserts that.
+    """
+    assert prim.abstract_eval is not None, prim.name
     return prim
 
 
@@ -95,6 +92,22 @@ broadcast_in_dim_p = _checked(
 )
 deflinear(broadcast_in_dim_p, _bid_transpose)
 broadcast_in_dim_p.batch = _bid_batch
+
+
+def _bid_lower(in_avals, out_avals, *, shape, broadcast_dimensions, sharding=None):
+    # The impl's read-only view, with the intermediate shape computed once.
+    (x,) = in_avals
+    expanded = [1] * len(shape)
+    for i, d in enumerate(broadcast_dimensions):
+        expanded[d] = x.shape[i]
+    expanded, shape = tuple(expanded), tuple(shape)
+    broadcast_to = np.broadcast_to
+    if expanded == x.shape:
+        return lambda v: broadcast_to(v, shape)
+    return lambda v: broadcast_to(v.reshape(expanded), shape)
+
+
+broadcast_in_dim_p.lower = _bid_lower
 # JAX prints only broadcast_dimensions (the shape is in the output type), and nothing at all
 # for a scalar broadcast.
 broadcast_in_dim_p.pp_params = lambda params: (
@@ -134,6 +147,7 @@ reshape_p = _checked(
     )
 )
 deflinear(reshape_p, lambda ct, x, **p: [reshape(ct, x.aval.shape)])
+reshape_p.lower = lambda in_avals, out_avals, *, new_sizes, **p: method("reshape", new_sizes)
 
 
 def _reshape_batch(axis_size, vals, dims, *, new_sizes, dimensions=None, sharding=None):
@@ -189,6 +203,9 @@ def _transpose_batch(axis_size, vals, dims, *, permutation):
 
 
 transpose_p.batch = _transpose_batch
+transpose_p.lower = lambda in_avals, out_avals, *, permutation: method(
+    "transpose", tuple(permutation)
+)
 
 
 def transpose(x: Any, permutation: Sequence[int]) -> Any:
@@ -234,6 +251,18 @@ reduce_sum_p = _checked(
 )
 deflinear(reduce_sum_p, _reduce_sum_transpose)
 reduce_sum_p.batch = _reduce_batch(reduce_sum_p)
+
+
+def _reduce_sum_lower(in_avals, out_avals, *, axes, out_sharding=None):
+    # np.sum on an ndarray is this call, after its Python-level argument handling.
+    (x,) = in_avals
+    if not x.ndim or not axes:
+        return None
+    reduce, axes, dtype = np.add.reduce, tuple(axes), x.dtype
+    return Lowered(lambda v: reduce(v, axis=axes, dtype=dtype), FRESH)
+
+
+reduce_sum_p.lower = _reduce_sum_lower
 
 
 def reduce_sum(x: Any, axes: Sequence[int]) -> Any:
@@ -315,6 +344,7 @@ squeeze_p = _checked(
 )
 deflinear(squeeze_p, _squeeze_transpose)
 squeeze_p.batch = _squeeze_batch
+squeeze_p.lower = lambda in_avals, out_avals, *, dimensions: method("squeeze", tuple(dimensions))
 
 
 # ----------------------------------------------------------------------------------------------

@@ -134,6 +134,17 @@ deflinear(slice_p, _slice_transpose)
 slice_p.batch = _slice_batch
 
 
+def _slice_lower(in_avals, out_avals, *, start_indices, limit_indices, strides):
+    # The impl's basic indexing, with the slices built once (a view, as eagerly).
+    if not in_avals[0].ndim:
+        return None
+    strides = strides or (1,) * len(start_indices)
+    return operator.itemgetter(tuple(map(_pyslice, start_indices, limit_indices, strides)))
+
+
+slice_p.lower = _slice_lower
+
+
 # ----------------------------------------------------------------------------------------------
 # dynamic_slice / dynamic_update_slice: start indices are scalar operands, clamped so that the
 # window stays in bounds (as XLA does).
