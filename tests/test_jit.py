@@ -443,3 +443,9 @@ def test_jit_traces_once_for_jnp_program(jnp):
     for k in range(3):
         jf(jnp.arange(4.0) + k)
     assert f.calls == 1
+
+
+def test_python_bool_argument_is_not_weak():
+    # JAX: Python int/float/complex arguments are weakly typed, bool is not.
+    assert not jax.jit(lambda a: a)(True).weak_type
+    assert jax.jit(lambda a: a)(1).weak_type and jax.jit(lambda a: a)(1.0).weak_type

@@ -132,7 +132,8 @@ def get_aval(x: Any) -> ShapedArray:
     # NOTE(reductions/linalg helper): `not np.generic` because np.float64 and np.complex128
     # subclass float/complex; they are strongly typed NumPy scalars, not Python scalars.
     if isinstance(x, (bool, int, float, complex)) and not isinstance(x, np.generic):
-        return ShapedArray((), dtypes.weak_scalar_dtype(x), True)
+        # Python bools are not weakly typed in JAX (bool has no wider kind to give way to).
+        return ShapedArray((), dtypes.weak_scalar_dtype(x), type(x) is not bool)
     if isinstance(x, (np.ndarray, np.generic)):
         return ShapedArray(x.shape, dtypes.canonicalize_dtype(x.dtype), False)
     if isinstance(x, ShapeDtypeStruct):
