@@ -320,7 +320,7 @@ def _integer_pow_impl(x, *, y):
     # XLA expands x**y into multiplications by repeated squaring (then 1/x for y < 0); the
     # same sequence of roundings gives JAX's float results bit for bit, where np.power
     # rounds once and differs in the last place for about half of the inputs when y >= 3.
-    n, acc = abs(y), None
+    n, acc = (-y if y < 0 else y), None  # (this module's `abs` is lax's)
     while n:
         if n & 1:
             acc = x if acc is None else acc * x
