@@ -96,10 +96,6 @@ def test_non_array_argument_is_rejected():
         jax.eval_shape(lambda a: a, "x")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core bug: Python bools are treated as weakly typed (JAX: bool scalars are never weak)",
-)
 def test_python_bool_is_not_weak():
     assert jax.eval_shape(lambda a: a, True) == SDS((), np.bool_)
     assert not jax.jit(lambda a: a)(True).weak_type

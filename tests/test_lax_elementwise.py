@@ -1178,3 +1178,28 @@ def test_bitcast_convert_type(jax):
     )
     tu.check_batching(lambda a: LITE.bitcast_convert_type(a, np.int8), [np.ones((2, 3))], in_axes=1)
     tu.check_batching(lambda a: LITE.bitcast_convert_type(a, np.float32), [i8[:, None]], in_axes=0)
+
+
+@pytest.mark.parametrize("src", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize(
+    "dst", [np.int8, np.uint8, np.int16, np.int32, np.uint32, np.int64, np.uint64]
+)
+def test_float_to_int_conversion_saturates_like_xla(src, dst):
+    import jax  # test-only oracle
+
+    x = np.array(
+        [-1.7, -0.5, 0.5, 254.9, 256.0, 1e10, -1e10, np.nan, np.inf, -np.inf, 2.0**31, 3e9],
+        np.float64,
+    )
+    with jaxlite.enable_x64(True), np.errstate(all="ignore"):
+        x = x.astype(src)
+        jax.config.update("jax_enable_x64", True)
+        try:
+            want = np.asarray(jax.lax.convert_element_type(x, dst))
+        finally:
+            jax.config.update("jax_enable_x64", False)
+        got = np.asarray(jaxlite.lax.convert_element_type(jaxlite.numpy.asarray(x), dst))
+        jitted = np.asarray(jaxlite.jit(lambda v: jaxlite.lax.convert_element_type(v, dst))(x))
+    np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(jitted, want)
+    assert got.dtype == want.dtype == np.dtype(dst)

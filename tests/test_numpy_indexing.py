@@ -4,6 +4,8 @@ derivatives / vmap through gathers and scatters."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from test_numpy_util import arr, assert_same, check_vs_jax
@@ -210,7 +212,7 @@ def test_index_errors():
     with pytest.raises(IndexError, match="Array boolean indices must be concrete") as info:
         jaxlite.jit(lambda a, m: a[m])(x, x > 2)
     assert type(info.value).__name__ == "NonConcreteBooleanIndexError"
-    with pytest.raises(ValueError, match="Incompatible shapes for broadcasting"):
+    with pytest.raises(ValueError, match="Incompatible types for broadcasting"):
         x.at[:2].set(jnp.ones(3, jnp.int32))
 
 
@@ -250,3 +252,93 @@ def test_indexing_under_vmap():
 def test_assert_same_helper_detects_weak_type():
     with pytest.raises(AssertionError):
         assert_same(jnp.asarray(1.0), jnp.float32(1.0), "weak")
+
+
+def test_at_updates_combine_in_the_promoted_type_vs_jax(jax_np):
+    # JAX promotes operand and values together, combines, then casts back to the operand's
+    # dtype and weak type: an int array plus 2.7 adds 2.7 before truncating.
+    xi = np.array([-3, 1, 5], np.int32)
+    xb = np.array([True, False, True])
+    xf = np.array([-3.0, 1.0, 5.0], np.float32)
+    idx = np.array([0, 0, 1])
+    values = [2.7, -2.7, 2, -5, True, np.array([0.5, 1.5, 2.5], np.float32), 300]
+    methods = ["set", "add", "subtract", "multiply", "divide", "power", "min", "max"]
+    for x in (xi, xb, xf):
+        for meth in methods:
+            for v in values:
+
+                def mk(m, meth=meth, v=v):
+                    def f(a):
+                        with warnings.catch_warnings():
+                            warnings.simplefilter("ignore", FutureWarning)
+                            return getattr(a.at[:], meth)(v), getattr(a.at[idx], meth)(v)
+
+                    return f
+
+                check_vs_jax(jax_np, mk, (arr(x),))
+    weak_cases = [
+        lambda m: m.asarray(2.0).at[()].add(2.7),
+        lambda m: m.asarray(3).at[()].add(2.7),
+        lambda m: m.asarray(3).at[()].set(np.int8(2)),
+        lambda m: m.ones(3, m.float16).at[0].add(np.float32(1 / 3)),
+        lambda m: m.ones(2, m.complex64).at[0].add(2.5),
+        lambda m: m.zeros(3).at[:].set([1, 2, 3]),
+        lambda m: m.ones(3, m.int8).at[0].add(1000),
+    ]
+    for mk in weak_cases:
+
+        def f(m, mk=mk):
+            def g():
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", FutureWarning)
+                    return mk(m)
+
+            return g
+
+        check_vs_jax(jax_np, f, ())
+
+
+def test_at_update_warnings_and_errors_match_jax(jax_np):
+    # A FutureWarning exactly where JAX gives one: values the operand's dtype cannot hold.
+    cases = [
+        (lambda m: m.asarray([1, 2]).at[0].add(2.5), True),
+        (lambda m: m.asarray([1, 2]).at[0].divide(2.5), True),
+        (lambda m: m.asarray([1, 2]).at[0].add(2), False),
+        (lambda m: m.asarray([True]).at[0].set(2), True),
+        (lambda m: m.asarray([1.0]).at[0].add(2), False),
+        (lambda m: m.asarray([1, 2], m.uint8).at[0].add(300), False),
+        (lambda m: m.asarray([1.0]).at[0].add(1j), True),
+        (lambda m: m.asarray([1, 2]).at[np.array([], np.int32)].add(2.7), True),
+    ]
+    for mk, warns in cases:
+        for m in (jax_np, jnp):
+            with warnings.catch_warnings(record=True) as rec:
+                warnings.simplefilter("always")
+                mk(m)
+            got = any(issubclass(w.category, FutureWarning) for w in rec)
+            assert got == warns, (m.__name__, mk)
+    with pytest.warns(FutureWarning, match=r"cannot safely cast value from dtype=float32 to "):
+        jnp.asarray([1, 2]).at[0].add(2.5)
+    # Shapes: leading axes only (as jnp.broadcast_to), JAX's messages.
+    with pytest.raises(ValueError, match=r"Cannot broadcast to shape with fewer dimensions"):
+        jnp.zeros(3).at[:].set(jnp.ones((1, 3)))
+    with pytest.raises(
+        ValueError, match=r"input type=float32\[2\] and requested type=float32\[3\]"
+    ):
+        jnp.zeros(3).at[:].set(jnp.ones(2))
+    with pytest.raises(TypeError, match="sub does not accept dtype bool"):
+        jnp.asarray([True]).at[0].subtract(True)
+    # Nothing selected: the operand itself, whatever the values.
+    x = jnp.arange(3)
+    assert x.at[np.array([], np.int32)].set(jnp.ones(5, jnp.int32)) is x
+
+
+def test_at_updates_under_transformations():
+    x = jnp.asarray([-3, 1, 5])
+    f = lambda x: x.at[0].add(2.7)  # noqa: E731
+    with pytest.warns(FutureWarning):
+        np.testing.assert_array_equal(np.asarray(jaxlite.jit(f)(x)), [0, 1, 5])
+    g = jaxlite.grad(lambda v: v.at[jnp.asarray([0, 0])].multiply(2.0).sum())
+    np.testing.assert_allclose(np.asarray(g(jnp.ones(3))), [4.0, 1.0, 1.0])
+    d = jaxlite.grad(lambda v: v.at[jnp.asarray([0, 0])].divide(2.0).sum())
+    np.testing.assert_allclose(np.asarray(d(jnp.ones(3))), [0.25, 1.0, 1.0])

@@ -242,14 +242,29 @@ def test_python_int_parsing():
 
 
 def test_broadcasting_errors_name_op_and_shapes():
+    # As in JAX: operands of one rank reach lax, whose error names the lax operation; rank
+    # promotion of operands of different ranks raises a ValueError listing the shapes.
     with pytest.raises(
         TypeError,
         match=r"add got incompatible shapes for broadcasting: "
         r"\(3,\), \(4,\)",
     ):
         jnp.add(jnp.ones(3), jnp.ones(4))
-    with pytest.raises(TypeError, match=r"multiply got incompatible shapes.*\(2, 3\), \(2,\)"):
+    with pytest.raises(TypeError, match=r"^max got incompatible shapes.*\(2, 3\), \(4, 3\)"):
+        jnp.maximum(jnp.ones((2, 3)), jnp.ones((4, 3)))
+    with pytest.raises(
+        ValueError, match=r"^Incompatible shapes for broadcasting: shapes=\[\(2, 3\), \(2,\)\]$"
+    ):
         jnp.ones((2, 3)) * jnp.ones(2)
+    with pytest.raises(
+        ValueError, match=r"^Incompatible shapes for broadcasting: shapes=\[\(2, 3\), \(2,\)\]$"
+    ):
+        jaxlite.make_jaxpr(lambda x, y: x * y)(jnp.ones((2, 3)), jnp.ones(2))
+    with pytest.raises(
+        ValueError,
+        match=r"^Incompatible shapes for broadcasting: shapes=\[\(2, 3\), \(\), \(4, 3\)\]$",
+    ):
+        jnp.where(jnp.ones((2, 3)) > 0, 1.0, jnp.ones((4, 3)))
     with pytest.raises(
         TypeError,
         match="add requires ndarray or scalar arguments, got <class 'list'> at position 1",
@@ -423,3 +438,64 @@ def test_x64_promotion_vs_jax(jax_np, both_x64):
     for name in ["sin", "sqrt", "round", "square", "isnan", "sum", "mean", "cumsum"]:
         for a in kinds:
             check_vs_jax(jax_np, name, (a,))
+
+
+def test_rank_promotion_staging():
+    # jnp only adds leading size-1 axes; lax broadcasts size-1 dimensions (as in JAX).
+    f32 = lambda *s: np.ones(s, np.float32)  # noqa: E731
+    text = str(jaxlite.make_jaxpr(lambda x, y: x + y)(f32(3), f32(2, 3)))
+    assert "c:f32[1,3] = broadcast_in_dim[broadcast_dimensions=(1,)] a" in text
+    assert "d:f32[2,3] = add c b" in text
+    text = str(jaxlite.make_jaxpr(lambda x, y: x * y)(f32(3, 1), f32(1, 4)))
+    assert "broadcast_in_dim" not in text and "c:f32[3,4] = mul a b" in text
+    # Nothing staged and dropped when a fast route declines (one rank promotion only).
+    for f, args in [
+        (lambda x, y: x & y, (np.ones(3, bool), np.ones((2, 3), bool))),
+        (lambda x, y: x / y, (np.ones(3, np.int32), np.ones((2, 3), np.int32))),
+        (jnp.left_shift, (np.ones(3, np.int32), np.ones((2, 3), np.int32))),
+    ]:
+        text = str(jaxlite.make_jaxpr(f)(*args))
+        assert " _:" not in text, text
+    # Values and gradients are those of full broadcasting.
+    x, y = np.arange(3, dtype=np.float32), np.arange(6, dtype=np.float32).reshape(2, 3)
+    np.testing.assert_array_equal(np.asarray(jaxlite.jit(jnp.add)(x, y)), x + y)
+    g = jaxlite.grad(lambda a, b: jnp.sum(a * b), argnums=(0, 1))(x[:, None], y[:1])
+    np.testing.assert_allclose(np.asarray(g[0]), np.full((3, 1), y[0].sum()))
+    np.testing.assert_allclose(np.asarray(g[1]), np.full((1, 3), x.sum()))
+    out = jaxlite.vmap(lambda a, b: a + b, in_axes=(0, None))(np.ones((5, 2, 1)), x)
+    assert out.shape == (5, 2, 3)
+
+
+def test_python_scalar_literals_keep_their_value():
+    # A weak Python scalar operand reaches lax as it is and prints in full, as in JAX; a
+    # strong operand rounds it.
+    text = str(jaxlite.make_jaxpr(lambda x: x / 3.0 + 1 / 3)(1.0))
+    assert "add b 0.3333333333333333:f32[]" in text
+    text = str(jaxlite.make_jaxpr(lambda x: x * 0.1)(np.ones(3, np.float32)))
+    assert "mul a 0.10000000149011612:f32[]" in text
+    text = str(jaxlite.make_jaxpr(lambda z: z + (0.1 + 1j))(jnp.asarray(1j)))
+    assert "add a (0.1+1j):c64[]" in text
+    text = str(jaxlite.make_jaxpr(lambda x: jnp.sin(0.1) * x)(1.0))
+    assert "sin 0.1:f32[]" in text
+    # Results are arrays, never the Python scalars themselves.
+    fs = [
+        lambda x: jnp.positive(0.1),
+        lambda x: jnp.floor(3),
+        lambda x: jnp.real(0.1),
+        lambda x: jnp.full((), 0.1),
+        lambda x: jnp.clip(0.1),
+        lambda x: jnp.absolute(2),
+        lambda x: jnp.where(True, 0.1, 0.2),
+        lambda x: jnp.maximum(0.1, 0.2),
+        lambda x: jnp.add(0.1, 2),
+        lambda x: jnp.nan_to_num(0.1),
+        lambda x: jnp.float_power(2, 0.5),
+    ]
+    for f in fs:
+        out = jaxlite.jit(f)(1.0)
+        assert isinstance(out, jaxlite.Array) and out.weak_type, (f, out)
+        traced = jaxlite.make_jaxpr(lambda x, f=f: f(x) * x)(1.0)
+        assert traced.out_avals[0].weak_type
+    # Python ints keep JAX's range check.
+    with pytest.raises(OverflowError):
+        jaxlite.jit(lambda x: x + 2**40)(1)

@@ -76,6 +76,9 @@ def assert_same(
             np.testing.assert_array_equal(gn, wn, err_msg=what)
 
 
+_SCATTER_CAST = "scatter inputs have incompatible types"
+
+
 def check_vs_jax(
     jnp: Any,
     fn: Any,
@@ -87,11 +90,18 @@ def check_vs_jax(
 ) -> None:
     """Compares one call of `fn` (a jnp name, or `lambda np_mod: callable`) in both libraries."""
     kwargs = kwargs or {}
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(record=True) as wrec:
         warnings.simplefilter("ignore")
+        warnings.filterwarnings("always", _SCATTER_CAST, FutureWarning)
         want, werr = run(fn, jnp, args, kwargs)
-    got, gerr = run(fn, lnp, args, kwargs)
+    with warnings.catch_warnings(record=True) as grec:
+        warnings.filterwarnings("always", _SCATTER_CAST, FutureWarning)
+        got, gerr = run(fn, lnp, args, kwargs)
     what = f"{fn if isinstance(fn, str) else 'fn'}{tuple(args)}{kwargs or ''}"
+    # The FutureWarning of an update whose values the operand's dtype cannot hold: given by
+    # jaxlite exactly when JAX gives it.
+    wwarn, gwarn = (any(issubclass(w.category, FutureWarning) for w in r) for r in (wrec, grec))
+    assert wwarn == gwarn, f"{what}: scatter cast FutureWarning from JAX {wwarn}, jaxlite {gwarn}"
     if werr is not None or gerr is not None:
         assert werr is not None and gerr is not None, (
             f"{what}: JAX {'raised ' + repr(werr) if werr else 'returned'}, jaxlite "

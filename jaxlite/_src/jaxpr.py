@@ -204,7 +204,7 @@ class _Namer:
 
 
 def pp_literal(lit: Literal) -> str:
-    if type(lit.py) in (int, float, bool):
+    if type(lit.py) in (int, float, bool, complex):  # complex: (0.1+1j), as JAX prints it
         return f"{lit.py!r}:{lit.aval.str_short()}"
     val = np.asarray(lit.val)
     if val.dtype == np.bool_:

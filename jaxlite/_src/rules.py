@@ -158,6 +158,20 @@ def _rounded_from_f64(ufunc: Callable) -> Callable:
     return impl
 
 
+def float_to_int(x: Any, dtype: np.dtype) -> Any:
+    """XLA's float-to-integer conversion: truncate toward zero, saturate at the integer
+    range, NaN to 0 (a plain NumPy cast wraps around or gives INT_MIN)."""
+    info = np.iinfo(dtype)
+    t = np.trunc(x)
+    hi = t >= float(info.max) + 1.0  # 2**bits or 2**(bits-1): exact in every float type
+    lo = t < float(info.min)
+    bad = hi | lo | np.isnan(t)
+    if not bad.any():
+        return t.astype(dtype)
+    out = np.where(bad, 0, t).astype(dtype)
+    return np.where(hi, info.max, np.where(lo, info.min, out)).astype(dtype)
+
+
 def unop(
     name: str,
     impl: Callable,

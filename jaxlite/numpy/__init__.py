@@ -66,6 +66,17 @@ from jaxlite._src.numpy.dtypes import uint16 as uint16
 from jaxlite._src.numpy.dtypes import uint32 as uint32
 from jaxlite._src.numpy.dtypes import uint64 as uint64
 from jaxlite._src.numpy.dtypes import unsignedinteger as unsignedinteger
+from jaxlite._src.numpy.extras import bincount as bincount
+from jaxlite._src.numpy.extras import cross as cross
+from jaxlite._src.numpy.extras import diff as diff
+from jaxlite._src.numpy.extras import digitize as digitize
+from jaxlite._src.numpy.extras import ediff1d as ediff1d
+from jaxlite._src.numpy.extras import gradient as gradient
+from jaxlite._src.numpy.extras import interp as interp
+from jaxlite._src.numpy.extras import ix_ as ix_
+from jaxlite._src.numpy.extras import polyval as polyval
+from jaxlite._src.numpy.extras import trapezoid as trapezoid
+from jaxlite._src.numpy.extras import unwrap as unwrap
 from jaxlite._src.numpy.indexing import argwhere as argwhere
 from jaxlite._src.numpy.indexing import compress as compress
 from jaxlite._src.numpy.indexing import diag as diag

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +34,20 @@ def program(x64=False, jaxpr_text=False, raw_args=False, rtol=None, atol=None, n
         return build
 
     return deco
+
+
+def ignoring(category: type[Warning], fn: Callable) -> Callable:
+    """`fn` with warnings of `category` ignored (tests turn warnings into errors; programs
+    whose expected warning both libraries give, such as the FutureWarning of a float update
+    of an integer array, use this; the warning itself is tested elsewhere)."""
+
+    @functools.wraps(fn)
+    def wrapped(*args, **kwargs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", category)
+            return fn(*args, **kwargs)
+
+    return wrapped
 
 
 # ----------------------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ are weakly typed). With `raw_args=True` the NumPy arguments are passed as they a
 that is a transformation such as `jit` or `grad`, which must accept NumPy inputs).
 `jax.lax`, `jax.nn` and `jax.tree_util` are reached through the module.
 
-The programs live in programs_math.py, programs_arrays.py, programs_transforms.py and
-programs_edge.py.
+The programs live in programs_math.py, programs_arrays.py, programs_transforms.py,
+programs_edge.py and programs_staging.py.
 
 Flags on `@program(...)`:
   x64         also run the program with `jax_enable_x64` on (both libraries).
@@ -25,6 +25,7 @@ from . import (  # noqa: F401  (importing registers the programs)
     programs_arrays,
     programs_edge,
     programs_math,
+    programs_staging,
     programs_transforms,
 )
 from ._registry import PROGRAMS, Program

@@ -26,28 +26,10 @@ from .programs import PROGRAMS  # noqa: E402
 # MISSING: a jaxlite feature is not written yet (not strict: it is being written concurrently).
 # Keys are test ids: "NAME" (default config), "NAME-x64", "jaxpr-NAME".
 
-BUGS: dict[str, str] = {
-    "at_update_casts_and_broadcast": (
-        "int_array.at[i].add(2.7) / .mul(1.5) casts the float update to int before combining; "
-        "JAX combines in the promoted type and casts the result: "
-        "jnp.array([-3, 1]).at[:].add(2.7) is [0, 3] in JAX, [-1, 3] in jaxlite"
-    ),
-    "jaxpr-broadcast_add": (
-        "staging difference: for f32[3] + f32[2,3] JAX's jnp only rank-promotes "
-        "(broadcast_in_dim to f32[1,3]) and lax.add broadcasts the size-1 dimension; jaxlite "
-        "broadcasts to f32[2,3] because its lax ops need equal shapes"
-    ),
-}
+BUGS: dict[str, str] = {}
 
 MISSING: dict[str, str] = {
-    "cross": "jnp.cross",
-    "diff_kron": "jnp.diff",
-    "interp_digitize": "jnp.interp, jnp.digitize",
-    "ix": "jnp.ix_",
-    "polyval": "jnp.polyval",
     "linalg_norm": "jnp.linalg (jnp.linalg.norm)",
-    "reshape_order_f": "jnp.reshape / ravel with order='F'",
-    "ufunc_methods": "ufunc methods (jnp.add.outer, jnp.maximum.reduce)",
 }
 
 

@@ -80,7 +80,9 @@ class JaxprTrace(core.Trace):
             return var
         if _is_literal_value(x) and not isinstance(x, Tracer):
             aval = get_aval(x)
-            py = x if type(x) in (int, float, bool) else None
+            # Python complex scalars too (jnp hands weak ones to lax as they are): JAX
+            # prints their full value, e.g. (0.1+1j):c64[].
+            py = x if type(x) in (int, float, bool, complex) else None
             return Literal(core._wrap(core.to_numpy(x), aval.weak_type), aval, py)
         var = self.constvars.get(id(x))
         if var is None:

@@ -43,6 +43,7 @@ from jaxlite._src.rules import (
     defjvp,
     deflinear,
     defvectorized,
+    float_to_int,
     standard_primitive,
     unbroadcast,
 )
@@ -689,8 +690,11 @@ clamp_p.batch = _clamp_batch
 def _convert_impl(x, *, new_dtype, weak_type):
     if x.dtype == new_dtype:
         return x
-    if x.dtype.kind == "c" and np.dtype(new_dtype).kind != "c":
+    new_dtype = np.dtype(new_dtype)
+    if x.dtype.kind == "c" and new_dtype.kind != "c":
         x = np.real(x)  # complex to real keeps the real part (without NumPy's warning)
+    if x.dtype.kind == "f" and new_dtype.kind in "iu":
+        return float_to_int(x, new_dtype)
     return x.astype(new_dtype)
 
 

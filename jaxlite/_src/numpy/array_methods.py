@@ -16,7 +16,7 @@ import numpy as np
 from jaxlite._src.array import Array
 from jaxlite._src.core import Tracer
 from jaxlite._src.numpy import _lax as lax
-from jaxlite._src.numpy import indexing, linalg, reductions, shape_ops, ufuncs
+from jaxlite._src.numpy import indexing, linalg, reductions, shape_ops, ufuncs, updates
 from jaxlite._src.numpy import promotion as P
 from jaxlite._src.numpy.promotion import PY_SCALARS
 
@@ -159,7 +159,7 @@ def _methods() -> dict[str, Any]:
     m["__round__"] = _round
     m["__getitem__"] = indexing.getitem
     m["__contains__"] = _contains
-    m["at"] = property(indexing._IndexUpdateHelper)
+    m["at"] = property(updates._IndexUpdateHelper)
     m["T"] = property(lambda self: shape_ops.transpose(self))
     m["mT"] = property(shape_ops.matrix_transpose)
     m["real"] = property(ufuncs.real)

@@ -233,7 +233,10 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, *, device: Any = None) 
         dt, weak = _dtypes.result_type(fill_value, return_weak_type_flag=True)
     else:
         weak = False
-    return P.broadcast_to_shape(P.convert(fill_value, dt, weak), s)
+    v = P.convert(fill_value, dt, weak)
+    if s:  # broadcast_in_dim of the Python scalar itself where JAX's lax.full stages that
+        v = P.keep_scalar(fill_value, v)
+    return P.broadcast_to_shape(v, s)
 
 
 def _like(name: str, a: Any, dtype: Any, shape_: Any, value: Any) -> Any:

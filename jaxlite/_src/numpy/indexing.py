@@ -1,4 +1,4 @@
-"""NumPy indexing (`x[idx]`), functional updates (`x.at[idx].set(...)`), take and friends.
+"""NumPy indexing (`x[idx]`), take and friends; the plan that `.at[]` updates (updates.py) use.
 
 `x[idx]` with only static ints, slices, None and Ellipsis uses `lax.slice`/`rev`/`squeeze`;
 traced integer scalars add a `dynamic_slice`. Integer (and concrete boolean) arrays use one
@@ -419,8 +419,10 @@ class _Plan:
         mode: Any = None,
         indices_are_sorted: bool = False,
         unique_indices: bool = False,
+        indices: Any = None,
     ) -> Any:
-        """`updates` (already of x's dtype and broadcast to out_shape) combined into x."""
+        """`updates` (already of x's dtype and broadcast to out_shape) combined into x;
+        `indices` are `self.indices()` when the caller computed them already."""
         if self.empty:
             return x
         upd = (
@@ -456,7 +458,7 @@ class _Plan:
         }[kind]
         return fn(
             x,
-            self.indices(),
+            self.indices() if indices is None else indices,
             upd,
             dnums,
             indices_are_sorted=indices_are_sorted,
@@ -502,210 +504,6 @@ def _operand(x: Any) -> Any:
         dt, weak = _dtypes.result_type(x, return_weak_type_flag=True)
         return P.scalar_const(x, dt, weak)
     return P.to_jax(x)
-
-
-def _broadcast_updates(
-    name: str, values: Any, out_shape: tuple[int, ...], dt: np.dtype, weak: bool
-) -> Any:
-    check_arraylike(name, values)
-    v = P.convert(values, dt, weak)
-    vs = shape(v)
-    try:
-        target = P.broadcast_shapes(name, vs, out_shape)
-    except TypeError:
-        target = None
-    if target != out_shape:
-        raise ValueError(
-            f"Incompatible shapes for broadcasting: {vs} and requested shape {out_shape}"
-        )
-    return P.broadcast_to_shape(v, out_shape) if vs != out_shape else v
-
-
-class _IndexUpdateRef:
-    """`x.at[idx]`: functional updates of the elements `x[idx]`."""
-
-    __slots__ = ("array", "index")
-
-    def __init__(self, array: Any, index: Any):
-        self.array = array
-        self.index = index
-
-    def __repr__(self):
-        return f"_IndexUpdateRef({self.array!r}, {self.index!r})"
-
-    def _plan(self) -> tuple[Any, _Plan]:
-        x = _operand(self.array)
-        return x, _Plan(shape(x), _expand_index(self.index, shape(x)))
-
-    def get(
-        self,
-        *,
-        indices_are_sorted: bool = False,
-        unique_indices: bool = False,
-        mode: Any = None,
-        fill_value: Any = None,
-        out_sharding: Any = None,
-    ) -> Any:
-        """`x[idx]`, with a choice of out-of-bounds `mode` ('clip', 'fill', ...)."""
-        x, plan = self._plan()
-        if mode is None and fill_value is None:
-            return getitem(x, self.index)
-        return plan.gather(x, mode=mode, fill_value=fill_value)
-
-    def _update(
-        self, kind: str, values: Any, mode: Any, indices_are_sorted: bool, unique_indices: bool
-    ) -> Any:
-        x, plan = self._plan()
-        a = P.aval(x)
-        upd = _broadcast_updates(f"at[].{kind}", values, plan.out_shape, a.dtype, a.weak_type)
-        return plan.scatter(
-            x,
-            upd,
-            kind,
-            mode=mode,
-            indices_are_sorted=indices_are_sorted,
-            unique_indices=unique_indices,
-        )
-
-    def set(
-        self,
-        values: Any,
-        *,
-        indices_are_sorted: bool = False,
-        unique_indices: bool = False,
-        mode: Any = None,
-    ) -> Any:
-        """`x` with `x[idx] = values` (later duplicates win); out-of-bounds updates dropped."""
-        return self._update("set", values, mode, indices_are_sorted, unique_indices)
-
-    def add(
-        self,
-        values: Any,
-        *,
-        indices_are_sorted: bool = False,
-        unique_indices: bool = False,
-        mode: Any = None,
-    ) -> Any:
-        """`x` with `x[idx] += values` (duplicates accumulate)."""
-        return self._update("add", values, mode, indices_are_sorted, unique_indices)
-
-    def subtract(
-        self,
-        values: Any,
-        *,
-        indices_are_sorted: bool = False,
-        unique_indices: bool = False,
-        mode: Any = None,
-    ) -> Any:
-        """`x` with `x[idx] -= values`."""
-        from jaxlite._src.numpy.ufuncs import negative  # noqa: PLC0415
-
-        return self._update("add", negative(values), mode, indices_are_sorted, unique_indices)
-
-    def multiply(
-        self,
-        values: Any,
-        *,
-        indices_are_sorted: bool = False,
-        unique_indices: bool = False,
-        mode: Any = None,
-    ) -> Any:
-        """`x` with `x[idx] *= values` (duplicates accumulate)."""
-        return self._update("mul", values, mode, indices_are_sorted, unique_indices)
-
-    mul = multiply
-
-    def divide(
-        self,
-        values: Any,
-        *,
-        indices_are_sorted: bool = False,
-        unique_indices: bool = False,
-        mode: Any = None,
-    ) -> Any:
-        """`x / 1` with `x[idx] /= values` (integer arrays become float)."""
-        from jaxlite._src.numpy import ufuncs  # noqa: PLC0415
-
-        x = _operand(self.array)
-        (xf,) = P.promote_dtypes_inexact(x)
-        ref = _IndexUpdateRef(xf, self.index)
-        return ref.set(
-            ufuncs.divide(ref.get(mode=mode), values),
-            mode=mode,
-            indices_are_sorted=indices_are_sorted,
-            unique_indices=unique_indices,
-        )
-
-    def power(
-        self,
-        values: Any,
-        *,
-        indices_are_sorted: bool = False,
-        unique_indices: bool = False,
-        mode: Any = None,
-    ) -> Any:
-        """`x` with `x[idx] **= values`."""
-        from jaxlite._src.numpy import ufuncs  # noqa: PLC0415
-
-        return self.set(
-            ufuncs.power(self.get(mode=mode), values),
-            mode=mode,
-            indices_are_sorted=indices_are_sorted,
-            unique_indices=unique_indices,
-        )
-
-    def min(
-        self,
-        values: Any,
-        *,
-        indices_are_sorted: bool = False,
-        unique_indices: bool = False,
-        mode: Any = None,
-    ) -> Any:
-        """`x` with `x[idx] = minimum(x[idx], values)`."""
-        return self._update("min", values, mode, indices_are_sorted, unique_indices)
-
-    def max(
-        self,
-        values: Any,
-        *,
-        indices_are_sorted: bool = False,
-        unique_indices: bool = False,
-        mode: Any = None,
-    ) -> Any:
-        """`x` with `x[idx] = maximum(x[idx], values)`."""
-        return self._update("max", values, mode, indices_are_sorted, unique_indices)
-
-    def apply(
-        self,
-        func: Any,
-        *,
-        indices_are_sorted: bool = False,
-        unique_indices: bool = False,
-        mode: Any = None,
-    ) -> Any:
-        """`x` with `x[idx] = func(x[idx])` (`func` is applied elementwise)."""
-        return self.set(
-            func(self.get(mode=mode)),
-            mode=mode,
-            indices_are_sorted=indices_are_sorted,
-            unique_indices=unique_indices,
-        )
-
-
-class _IndexUpdateHelper:
-    """The object `x.at`; `x.at[idx]` gives an `_IndexUpdateRef`."""
-
-    __slots__ = ("array",)
-
-    def __init__(self, array: Any):
-        self.array = array
-
-    def __getitem__(self, index: Any) -> _IndexUpdateRef:
-        return _IndexUpdateRef(self.array, index)
-
-    def __repr__(self):
-        return f"_IndexUpdateHelper({self.array!r})"
 
 
 # ----------------------------------------------------------------------------------------------

@@ -11,8 +11,14 @@ that lax accepts: one dtype (JAX's promotion lattice, weak types included) and o
 - A Python scalar becomes a rank-0 constant of the result dtype directly (no equation; a
   jaxpr prints it as a literal such as `2.0:f32[]`). Python ints follow JAX's argument
   parsing: they must fit the default int type and are then cast, wrapping, to the result.
-- Rank-0 operands stay rank-0 (lax elementwise operations broadcast those); others of a
-  smaller shape are broadcast with `broadcast_in_dim` to the full result shape.
+  Under a transformation, a Python scalar operand of an elementwise function that the
+  result type leaves as it is (a weak result of the scalar's own default dtype) goes to lax
+  as the Python scalar itself, as in JAX: a jaxpr then prints its full value
+  (`0.3333333333333333:f32[]`, not the float32 rounding `0.3333333432674408`). `convert`
+  and `promote_dtypes` always give arrays (their callers may return them).
+- Shapes are rank-promoted only, as JAX's jnp does: when operands of different nonzero ranks
+  meet, each lower-rank one gets leading size-1 axes (`broadcast_in_dim` f32[3] ->
+  f32[1,3]); lax elementwise operations broadcast size-1 dimensions and rank-0 operands.
 
 Fast paths (`simple_one`, `simple_pair`, `same_dtypes`) recognise, without the general
 machinery, operands that promotion leaves as they are; see the section below.
@@ -136,6 +142,24 @@ def scalar_const(x: Any, dt: np.dtype, weak: bool) -> Array:
     return wrap(dt.type(x), weak)
 
 
+def scalar_operand(x: Any, dt: np.dtype, weak: bool) -> Any:
+    """Python scalar `x` as an operand of dtype `dt` and weak flag `weak`. Under a
+    transformation, a scalar that already is one (a weak result of the scalar's own default
+    dtype) stays a Python scalar: JAX's promotion hands it to lax untouched, so a staged
+    literal keeps its full value. Otherwise it becomes a constant (`scalar_const`). (Python
+    bools are strong: as constants they print the same, so they are not told apart.)"""
+    if (
+        weak
+        and _ctx.trace is not _eval_trace
+        and type(x) is not bool
+        and dt == _dtypes.weak_scalar_dtype(x)
+    ):
+        if type(x) is int and not INT_MIN <= x <= INT_MAX:
+            return scalar_const(x, dt, weak)  # raises JAX's OverflowError
+        return x
+    return scalar_const(x, dt, weak)
+
+
 def convert(x: Any, dt: np.dtype, weak: bool = False) -> Any:
     """`x` as dtype `dt` with weak flag `weak`, converting only when either differs."""
     t = type(x)
@@ -199,6 +223,11 @@ def _target(mode: int, args: Sequence[Any]) -> tuple[np.dtype, bool]:
     elif mode == NUMERIC and dt.kind == "b":
         dt = _I32  # also with x64, as in JAX
     return dt, weak
+
+
+def promoted_dtype(mode: int, *args: Any) -> np.dtype:
+    """The dtype promotion mode `mode` gives `args` (nothing is converted or staged)."""
+    return _target(mode, args)[0]
 
 
 def promote_dtypes(*args: Any) -> list[Any]:
@@ -293,10 +322,13 @@ def simple_one(mode: int, x: Any) -> np.dtype | None:
     return dt if ok else None
 
 
-def simple_pair(mode: int, x: Any, y: Any) -> tuple[np.dtype, Any, Any] | None:
-    """`(dtype, x, y)` promoted and broadcast, when promotion converts nothing: Arrays or
-    tracers of one dtype and weak flag (broadcast to one shape, rank 0 aside), or one of them
-    with a Python scalar (which becomes a constant of its dtype). Otherwise None."""
+def simple_pair(
+    mode: int, x: Any, y: Any, dtypes: frozenset | None = None
+) -> tuple[np.dtype, Any, Any] | None:
+    """`(dtype, x, y)` promoted and rank-promoted, when promotion converts nothing: Arrays or
+    tracers of one dtype and weak flag, or one of them with a Python scalar (which becomes an
+    operand of its dtype). Otherwise None. With `dtypes`, also None for a dtype not in it
+    (checked before anything is staged, so a caller may fall back to another route)."""
     tx, ty = type(x), type(y)
     sx = sy = None
     if tx is Array:
@@ -314,25 +346,31 @@ def simple_pair(mode: int, x: Any, y: Any) -> tuple[np.dtype, Any, Any] | None:
         v = y._value
         dy, wy, sy = v.dtype, y.weak_type, v.shape
     elif ty in PY_SCALARS:
-        if dt is None:
+        if dt is None or (dtypes is not None and dt not in dtypes):
             return None
         key = (mode, dt, weak, ty)
         ok = _unchanged.get(key)
         if ok is None:
             ok = _unchanged[key] = _compute_unchanged(key)
-        return (dt, x, scalar_const(y, dt, weak)) if ok else None
+        if not ok:
+            return None
+        return dt, x, scalar_operand(y, dt, True) if weak else scalar_const(y, dt, False)
     else:
         is_tracer = _is_tracer_type.get(ty)
         if not (is_tracer or (is_tracer is None and _is_tracer(ty))):
             return None
         a = y.aval
         dy, wy, sy = a.dtype, a.weak_type, a.shape
+    if dtypes is not None and dy not in dtypes:
+        return None
     if dt is None:  # a Python scalar with an array
         key = (mode, dy, wy, tx)
         ok = _unchanged.get(key)
         if ok is None:
             ok = _unchanged[key] = _compute_unchanged(key)
-        return (dy, scalar_const(x, dy, wy), y) if ok else None
+        if not ok:
+            return None
+        return dy, scalar_operand(x, dy, True) if wy else scalar_const(x, dy, False), y
     if (dt is not dy and dt != dy) or weak != wy:
         return None
     key = (mode, dt, weak, None)
@@ -341,17 +379,17 @@ def simple_pair(mode: int, x: Any, y: Any) -> tuple[np.dtype, Any, Any] | None:
         ok = _unchanged[key] = _compute_unchanged(key)
     if not ok:
         return None
-    if sx != sy and sx and sy:
-        # NumPy broadcasting, as `broadcast_operands` does it; shapes that do not broadcast
-        # are left to the general path, which raises with the operation's name.
-        out = broadcast_shape_or_none(sx, sy)
-        if out is None:
+    if sx and sy and len(sx) != len(sy):
+        # Rank promotion, as `broadcast_operands` does it (operands of one rank go to lax,
+        # which broadcasts size-1 dimensions); shapes that do not broadcast are left to the
+        # general path, which raises JAX's error.
+        if broadcast_shape_or_none(sx, sy) is None:
             return None
-        nd = len(out)
-        if sx != out:
-            x = lax.broadcast_in_dim(x, out, tuple(range(nd - len(sx), nd)))
-        if sy != out:
-            y = lax.broadcast_in_dim(y, out, tuple(range(nd - len(sy), nd)))
+        nx, ny = len(sx), len(sy)
+        if nx < ny:
+            x = lax.broadcast_in_dim(x, (1,) * (ny - nx) + sx, tuple(range(ny - nx, ny)))
+        else:
+            y = lax.broadcast_in_dim(y, (1,) * (nx - ny) + sy, tuple(range(nx - ny, nx)))
     return dt, x, y
 
 
@@ -419,26 +457,71 @@ def broadcast_to_shape(x: Any, out_shape: tuple[int, ...]) -> Any:
     return lax.broadcast_in_dim(x, out_shape, tuple(range(nd - len(s), nd)))
 
 
+def result_shape(*shapes: Sequence[int]) -> tuple[int, ...]:
+    """NumPy's broadcast shape, raising JAX's ValueError for shapes that do not broadcast
+    (the error of `jnp.broadcast_shapes`, of rank promotion and of `jnp.where`)."""
+    try:
+        return broadcast_shapes("broadcast_shapes", *shapes)
+    except TypeError:
+        shown = [tuple(int(d) for d in s) for s in shapes]
+        raise ValueError(f"Incompatible shapes for broadcasting: shapes={shown}") from None
+
+
 def broadcast_operands(name: str, args: list[Any]) -> list[Any]:
-    """Broadcasts non-scalar operands to a common shape; rank-0 operands stay rank-0."""
+    """Rank promotion, as JAX's jnp does before an elementwise lax call.
+
+    Operands of one rank, or nonzero-rank operands of one rank with rank-0 ones, are left as
+    they are (lax broadcasts size-1 dimensions and rank-0 operands, and raises for shapes that
+    do not broadcast). Otherwise every operand of a lower rank, rank 0 included, gets leading
+    size-1 axes up to the result's rank; shapes that do not broadcast raise JAX's ValueError.
+    """
     shapes = [shape(x) for x in args]
-    full = [s for s in shapes if s]
-    if not full or all(s == full[0] for s in full):
+    nd = len(shapes[0])
+    if all(len(s) == nd for s in shapes) or len({len(s) for s in shapes if s}) < 2:
         return args
-    out_shape = broadcast_shapes(name, *shapes)
+    nd = len(result_shape(*shapes))
     return [
-        x if not s or s == out_shape else broadcast_to_shape(x, out_shape)
+        x
+        if len(s) == nd
+        else lax.broadcast_in_dim(x, (1,) * (nd - len(s)) + tuple(s), tuple(range(nd - len(s), nd)))
         for x, s in zip(args, shapes, strict=True)
     ]
 
 
+def _operands(mode: int, args: tuple[Any, ...]) -> list[Any]:
+    """The arguments converted by promotion mode `mode`, as operands of a lax operation: with
+    several arguments, a Python scalar that promotion leaves as it is stays a Python scalar
+    (`scalar_operand`). A single argument is always converted: callers may return it."""
+    dt, weak = _target(mode, args)
+    if len(args) == 1:
+        return [convert(args[0], dt, weak)]
+    return [
+        scalar_operand(x, dt, weak) if type(x) in PY_SCALARS else convert(x, dt, weak) for x in args
+    ]
+
+
+def keep_scalar(x: Any, promoted: Any) -> Any:
+    """`x` itself when it is a Python scalar that promotion left as it is (its promoted form
+    `promoted` is a weak constant of its default dtype) and a transformation is active, else
+    `promoted`: for a single operand going straight to lax (`jnp.sin(0.1)` stages
+    `sin 0.1:f32[]`, as in JAX)."""
+    if (
+        type(x) in PY_SCALARS
+        and _ctx.trace is not _eval_trace
+        and type(promoted) is Array
+        and promoted.weak_type
+    ):
+        return scalar_operand(x, promoted._value.dtype, True)
+    return promoted
+
+
 def promote_args(name: str, *args: Any) -> list[Any]:
-    """Checks, promotes and broadcasts arguments of an elementwise function."""
+    """Checks, promotes and rank-promotes arguments of an elementwise function."""
     out = _simple_args(ANY, args)
     if out is not None:
         return out
     check_arraylike(name, *args)
-    return broadcast_operands(name, promote_dtypes(*args))
+    return broadcast_operands(name, _operands(ANY, args))
 
 
 def promote_args_inexact(name: str, *args: Any) -> list[Any]:
@@ -447,7 +530,7 @@ def promote_args_inexact(name: str, *args: Any) -> list[Any]:
     if out is not None:
         return out
     check_arraylike(name, *args)
-    return broadcast_operands(name, promote_dtypes_inexact(*args))
+    return broadcast_operands(name, _operands(INEXACT, args))
 
 
 def promote_args_numeric(name: str, *args: Any) -> list[Any]:
@@ -456,7 +539,7 @@ def promote_args_numeric(name: str, *args: Any) -> list[Any]:
     if out is not None:
         return out
     check_arraylike(name, *args)
-    return broadcast_operands(name, promote_dtypes_numeric(*args))
+    return broadcast_operands(name, _operands(NUMERIC, args))
 
 
 def check_no_float0(name: str, *args: Any) -> None:

@@ -70,19 +70,28 @@ def _resolve_shape(size: int, old: tuple[int, ...], new: tuple[int, ...]) -> tup
 def reshape(
     a: Any, shape: Any = None, order: str = "C", *, newshape: Any = None, copy: bool | None = None
 ) -> Any:
-    """Gives `a` a new shape with the same size; one dimension may be -1."""
-    if order != "C":
-        raise NotImplementedError("jnp.reshape supports order='C' only.")
+    """Gives `a` a new shape with the same size; one dimension may be -1. `order='F'` reads
+    and writes the elements in column-major order."""
     if shape is None:
         shape = newshape
     x = _array_arg("reshape", a)
     old = P.shape(x)
     new = _resolve_shape(int(np.prod(old, dtype=np.int64)), old, _shape_arg(shape))
-    return lax.reshape(x, new)
+    if order == "C":
+        return lax.reshape(x, new)
+    if order == "F":
+        # Column-major: reverse the axes, reshape to the reversed shape, reverse back.
+        y = lax.reshape(x, new[::-1], tuple(range(len(old)))[::-1] if len(old) > 1 else None)
+        return lax.transpose(y, tuple(range(len(new)))[::-1]) if len(new) > 1 else y
+    if order == "A":
+        raise NotImplementedError("np.reshape order=A is not implemented.")
+    raise ValueError(f"Unexpected value for 'order' argument: {order}.")
 
 
 def ravel(a: Any, order: str = "C") -> Any:
-    """The array flattened to 1-D."""
+    """The array flattened to 1-D (in column-major order for `order='F'`)."""
+    if order == "K":
+        raise NotImplementedError("Ravel not implemented for order='K'.")
     return reshape(a, (-1,), order)
 
 

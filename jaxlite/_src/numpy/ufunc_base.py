@@ -133,8 +133,8 @@ def _unary(name: str, lax_name: str, promote: Callable, fast_dtypes: frozenset, 
     unchanged, simple_one = P.unchanged, P.simple_one
 
     def slow(x):
-        (x,) = promote(name, x)
-        return getattr(lax, lax_name)(x)
+        (y,) = promote(name, x)
+        return getattr(lax, lax_name)(P.keep_scalar(x, y))
 
     def f(x, /):
         if ctx.trace is ev:
@@ -211,8 +211,8 @@ def _binary(
 
     def traced(x, y):
         """Under a transformation: the lax call when promotion is trivial, else None."""
-        r = simple_pair(ANY, x, y)
-        if r is not None and r[0] in traced_set:
+        r = simple_pair(ANY, x, y, traced_set)
+        if r is not None:
             return lax_fn(r[1], r[2])
         return None
 

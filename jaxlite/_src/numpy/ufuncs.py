@@ -16,7 +16,6 @@ from jaxlite._src.numpy import _lax as lax
 from jaxlite._src.numpy import promotion as P
 from jaxlite._src.numpy.promotion import (
     PY_SCALARS,
-    broadcast_shapes,
     broadcast_to_shape,
     check_arraylike,
     dtype_of,
@@ -54,15 +53,20 @@ def _promote_float_only(name: str, *args: Any) -> list[Any]:
     return out
 
 
-def _promote_int_or_bool(name: str, *args: Any) -> list[Any]:
-    out = promote_args(name, *args)
-    dt = dtype_of(out[0])
+def _check_int_or_bool(name: str, *args: Any) -> None:
+    """Raises unless the arguments promote to an integer or bool dtype (stages nothing)."""
+    check_arraylike(name, *args)
+    dt = P.promoted_dtype(P.ANY, *args)
     if dt.kind not in "iub":
         raise TypeError(
             f"{name} requires integer or boolean arguments, got {dt.name}. "
             "Use jnp.logical_* for boolean logic on floats."
         )
-    return out
+
+
+def _promote_int_or_bool(name: str, *args: Any) -> list[Any]:
+    _check_int_or_bool(name, *args)
+    return promote_args(name, *args)
 
 
 _INEXACT_DOC = "Elementwise {}, as `numpy.{}` (integer inputs are promoted to float)."
@@ -190,13 +194,13 @@ def _keep_ints(name: str, lax_name: str, doc: str) -> Callable:
         if v is not None:
             return wrap(prim.impl(v), x.weak_type)
         check_arraylike(name, x)
-        (x,) = promote_args(name, x)
-        dt = dtype_of(x)
+        (y,) = promote_args(name, x)
+        dt = dtype_of(y)
         if dt.kind in "iub":
-            return x
+            return y
         if dt.kind == "c":
             raise TypeError(f"{name} does not support complex-valued inputs.")
-        return getattr(lax, lax_name)(x)
+        return getattr(lax, lax_name)(P.keep_scalar(x, y))
 
     return _name(f, name, doc)
 
@@ -476,14 +480,14 @@ logical_xor = _logical("logical_xor", "bitwise_xor", "Elementwise logical XOR.")
 
 def left_shift(x: Any, y: Any, /) -> Any:
     """Elementwise `x << y`."""
-    _promote_int_or_bool("left_shift", x, y)
+    _check_int_or_bool("left_shift", x, y)
     x, y = promote_args_numeric("left_shift", x, y)
     return lax.shift_left(x, y)
 
 
 def right_shift(x: Any, y: Any, /) -> Any:
     """Elementwise `x >> y` (arithmetic for signed, logical for unsigned integers)."""
-    _promote_int_or_bool("right_shift", x, y)
+    _check_int_or_bool("right_shift", x, y)
     x, y = promote_args_numeric("right_shift", x, y)
     if dtype_of(x).kind == "i":
         return lax.shift_right_arithmetic(x, y)
@@ -699,7 +703,7 @@ def logaddexp2(x1: Any, x2: Any, /) -> Any:
 
 def _select(pred: Any, on_true: Any, on_false: Any) -> Any:
     """`lax.select_n(pred, on_false, on_true)` on operands of one shape (rank-0 broadcast)."""
-    s = broadcast_shapes("select", shape(pred), shape(on_true), shape(on_false))
+    s = P.result_shape(shape(pred), shape(on_true), shape(on_false))
     pred, on_true, on_false = (broadcast_to_shape(v, s) for v in (pred, on_true, on_false))
     return lax.select_n(pred, on_false, on_true)
 
@@ -727,7 +731,13 @@ def where(
     elif type(c) in PY_SCALARS:
         c = const(_BOOL, c)
     x, y = promote_dtypes(x, y)
-    s = broadcast_shapes("where", shape(c), shape(x), shape(y))
+    # Unlike the arithmetic functions, where broadcasts its operands fully, as JAX does; a
+    # rank-0 condition stays rank 0 (lax's select takes it as it is).
+    if not shape(c):
+        s = P.result_shape(shape(x), shape(y))
+        x, y = broadcast_to_shape(x, s), broadcast_to_shape(y, s)
+        return lax.select_n(c, y, x)
+    s = P.result_shape(shape(c), shape(x), shape(y))
     c, x, y = (broadcast_to_shape(v, s) for v in (c, x, y))
     return lax.select_n(c, y, x)
 
