@@ -334,6 +334,8 @@ def eager_impl(prim: Primitive, *, scalar_broadcast: bool = False) -> Callable:
     impl = prim.impl
     weak_rule = prim.weak_type_rule
     scalars = scalar_broadcast
+    scalar_keys = dtypes._scalar_keys  # updated in place when x64 is switched
+    py_floats = scalar_broadcast and isinstance(impl, np.ufunc)  # ufuncs take Python floats
     new = object.__new__
     if prim.multiple_results:
 
@@ -400,6 +402,19 @@ def eager_impl(prim: Primitive, *, scalar_broadcast: bool = False) -> Callable:
                         a._value = impl(vx, vy)
                         a.weak_type = x.weak_type and y.weak_type
                         return a
+                elif py_floats and (type(y) is float or type(x) is float):
+                    # An Array with a Python float of the Array's dtype (the weak float
+                    # dtype): NumPy casts the float to that dtype first, as lax would.
+                    arr = x if type(x) is Array else y
+                    if type(arr) is Array:
+                        dt = arr._value.dtype
+                        if dt is scalar_keys[float][0] and dt in ok:
+                            a = new(Array)
+                            a._value = impl(
+                                x._value if x is arr else x, y._value if y is arr else y
+                            )
+                            a.weak_type = arr.weak_type
+                            return a
             elif n == 1:
                 x = args[0]
                 if type(x) is Array and x._value.dtype in ok:
