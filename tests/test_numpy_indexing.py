@@ -342,3 +342,17 @@ def test_at_updates_under_transformations():
     np.testing.assert_allclose(np.asarray(g(jnp.ones(3))), [4.0, 1.0, 1.0])
     d = jaxlite.grad(lambda v: v.at[jnp.asarray([0, 0])].divide(2.0).sum())
     np.testing.assert_allclose(np.asarray(d(jnp.ones(3))), [0.25, 1.0, 1.0])
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_searchsorted_nan_last_and_int32_like_jax(side):
+    import jax  # test-only oracle
+
+    a = np.array([1.0, 2.0, 2.0, 3.0, np.nan], np.float32)
+    v = np.array([np.nan, 2.0, 0.0, 5.0, -np.inf, np.inf], np.float32)
+    want = np.asarray(jax.numpy.searchsorted(a, v, side=side))
+    got = jnp.searchsorted(jnp.asarray(a), jnp.asarray(v), side=side)
+    np.testing.assert_array_equal(np.asarray(got), want)
+    assert got.dtype == want.dtype == np.int32
+    with jaxlite.enable_x64(True):  # positions stay int32 under x64, as in JAX
+        assert jnp.searchsorted(jnp.arange(4), 2).dtype == np.int32

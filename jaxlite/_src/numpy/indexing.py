@@ -744,9 +744,9 @@ def select(condlist: Any, choicelist: Any, default: Any = 0) -> Any:
 def searchsorted(
     a: Any, v: Any, side: str = "left", sorter: Any = None, *, method: str = "scan"
 ) -> Any:
-    """Insertion points of `v` into the sorted 1-D `a` (int32), by counting comparisons."""
-    from jaxlite._src.numpy import ufuncs  # noqa: PLC0415
-    from jaxlite._src.numpy.reductions import sum as _sum  # noqa: PLC0415
+    """Insertion points of `v` into the sorted 1-D `a` (int32, NaN sorting last as in JAX),
+    by counting the elements that sort before each query."""
+    from jaxlite._src.numpy.extras import _insertion_index  # noqa: PLC0415  (extras imports us)
 
     if side not in ("left", "right"):
         raise ValueError(f"{side!r} is an invalid value for keyword 'side'")
@@ -755,11 +755,4 @@ def searchsorted(
         raise ValueError("a should be 1-dimensional")
     if sorter is not None:
         x = take(x, sorter)
-    x, q = P.promote_dtypes(x, v)
-    q = _operand(q)
-    qs = shape(q)
-    n = shape(x)[0]
-    xb = lax.broadcast_in_dim(x, (*qs, n), (len(qs),))
-    qb = lax.broadcast_in_dim(q, (*qs, n), tuple(range(len(qs))))
-    cmp = ufuncs.less(xb, qb) if side == "left" else ufuncs.less_equal(xb, qb)
-    return _sum(cmp, axis=-1, dtype=_dtypes.default_int_dtype())
+    return _insertion_index(x, _operand(v), side)
