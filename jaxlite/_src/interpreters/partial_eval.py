@@ -72,13 +72,10 @@ class JaxprTrace(core.Trace):
 
     def _outer_var(self, x) -> Var | Literal:
         """A literal for a scalar constant, else a constvar for a value from outside."""
-        if type(x) is Array and x._value.ndim:  # the common case: a residual array
-            var = self.constvars.get(id(x))
-            if var is None:
-                var = self.constvars[id(x)] = Var(x.aval)
-                self.consts.append(x)
-            return var
-        if _is_literal_value(x) and not isinstance(x, Tracer):
+        # (A residual array, the common case, skips the literal test.)
+        if not (type(x) is Array and x._value.ndim) and (
+            _is_literal_value(x) and not isinstance(x, Tracer)
+        ):
             aval = get_aval(x)
             # Python complex scalars too (jnp hands weak ones to lax as they are): JAX
             # prints their full value, e.g. (0.1+1j):c64[].
