@@ -190,6 +190,12 @@ class Primitive:
     """
 
     multiple_results = False
+    # True when the rules depend only on operand types and params (no user code, no
+    # sub-jaxprs): eager reverse mode may then cache the primitive's linearization.
+    cached_linearize = False
+    # True when `transpose` takes `acc=` (the cotangents accumulated so far for the linear
+    # operands) and returns the totals (see `ad.backward_pass`).
+    transpose_accumulates = False
 
     def __init__(self, name: str, multiple_results: bool = False):
         self.name = name

@@ -58,6 +58,7 @@ def standard_primitive(
 
     prim.abstract_eval = abstract_eval
     prim.eval_impl = core.eager_impl(prim)
+    prim.cached_linearize = True
     return prim
 
 
@@ -69,6 +70,7 @@ def multi_result_primitive(
     prim.abstract_eval = abstract_eval
     prim.weak_type_rule = weak_type_rule
     prim.eval_impl = core.eager_impl(prim)
+    prim.cached_linearize = True
     return prim
 
 

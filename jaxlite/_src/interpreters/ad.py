@@ -105,6 +105,9 @@ class JVPTracer(Tracer):
 
 class JVPTrace(core.Trace):
     name = "jvp"
+    # Set by the eager linearize: a primitive with `cached_linearize` may take its cached
+    # linearization (see `linear_cache`).
+    cached = False
 
     def __init__(self, parent: core.Trace):
         self.parent = parent
@@ -128,6 +131,10 @@ class JVPTrace(core.Trace):
             else:
                 primals.append(x)
                 tangents.append(None)
+        if nonzero and self.cached and prim.cached_linearize:
+            out = linear_cache.linearize_primitive(self, prim, primals, tangents, params)
+            if out is not None:
+                return out
         ctx = core._ctx
         prev = ctx.trace
         ctx.trace = self.parent
@@ -227,6 +234,7 @@ def linearize_flat(f: Callable, primals: Sequence[Any]):
     parent = core.current_trace()
     ptrace = pe.JaxprTrace(parent, known_eval=True, name="linearize")
     jtrace = JVPTrace(ptrace)
+    jtrace.cached = parent is core.eval_trace and linear_cache.enabled
     ins = [JVPTracer(jtrace, p, ptrace.new_arg(get_aval(p).to_tangent_aval())) for p in primals]
     # NOTE(reductions/linalg helper): integer/bool inputs have float0 tangents, which no rule
     # can consume: keep their linear-jaxpr argument but give them a symbolic Zero tangent.
@@ -266,11 +274,23 @@ def is_undefined_primal(x: Any) -> bool:
     return type(x) is UndefinedPrimal
 
 
-def backward_pass(jaxpr: Jaxpr, consts: Sequence[Any], args: Sequence[Any], cts: Sequence[Any]):
+def backward_pass(
+    jaxpr: Jaxpr,
+    consts: Sequence[Any],
+    args: Sequence[Any],
+    cts: Sequence[Any],
+    init: Sequence[Any] | None = None,
+):
     """Transposes `jaxpr` with respect to its `UndefinedPrimal` arguments.
 
     Equations with no linear input are evaluated forward first; the linear ones are then
-    transposed in reverse order. Returns one cotangent (possibly `Zero`) per argument.
+    transposed in reverse order. `init` optionally gives cotangents already accumulated for
+    the arguments (None: none), which this pass adds to in its usual order. Returns one
+    cotangent (possibly `Zero`) per argument.
+
+    A primitive with `transpose_accumulates` gets the cotangents accumulated so far for its
+    linear operands (`acc=[...]`, None where there is none) and returns the new totals, so
+    that a cached multi-equation transpose adds in the order its equations would.
     """
     # `env` maps primal variables to values and linear ones to their UndefinedPrimal.
     env: dict[Var, Any] = {}
@@ -301,6 +321,10 @@ def backward_pass(jaxpr: Jaxpr, consts: Sequence[Any], args: Sequence[Any], cts:
                 env[eqn.outvars[0]] = outs
 
     ct_env: dict[Var, Any] = {}
+    if init is not None:
+        for v, ct in zip(jaxpr.invars, init, strict=True):
+            if ct is not None and v in linear:
+                ct_env[v] = ct
     for v, ct in zip(jaxpr.outvars, cts, strict=True):
         if v in linear and ct is not None and type(ct) is not Zero:
             prev = ct_env.get(v)
@@ -326,6 +350,13 @@ def backward_pass(jaxpr: Jaxpr, consts: Sequence[Any], args: Sequence[Any], cts:
         invals = []
         for v in invars:
             invals.append(v.val if type(v) is Literal else env[v])
+        if prim.transpose_accumulates:
+            acc = [ct_env.pop(v, None) if v in linear else None for v in invars]
+            cts_in = prim.transpose(ct_arg, *invals, acc=acc, **eqn.params)
+            for v, ct in zip(invars, cts_in, strict=True):
+                if ct is not None and type(ct) is not Zero:
+                    ct_env[v] = ct
+            continue
         cts_in = prim.transpose(ct_arg, *invals, **eqn.params)
         for v, ct in zip(invars, cts_in, strict=True):
             if ct is not None and v in linear and type(ct) is not Zero:
@@ -372,3 +403,7 @@ def transpose_jaxpr(closed: ClosedJaxpr, linear_mask: Sequence[bool]) -> ClosedJ
         return [instantiate_zeros(c) for c in out]
 
     return pe.trace_to_jaxpr(fun, [*res_avals, *ct_avals], name="transpose")
+
+
+# At the bottom: linear_cache builds on the classes above.
+from jaxlite._src.interpreters import linear_cache  # noqa: E402

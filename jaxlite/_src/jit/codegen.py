@@ -60,6 +60,13 @@ def compile_jaxpr(closed: ClosedJaxpr) -> Callable[..., list]:
     return fn
 
 
+def compile_eager(closed: ClosedJaxpr) -> Callable[..., list]:
+    """`compile_jaxpr` for code that runs as part of an eager computation (not cached): no
+    `errstate` block around the body (it costs microseconds per call); floating-point
+    warnings are silenced as for eager calls, by the warnings filter on jaxlite's modules."""
+    return _emit(_lower_program(closed), errstate=False)
+
+
 def _params_key(params: dict):
     try:
         # Types too: params that compare equal (1, 1.0, True) may still mean different things.
@@ -228,7 +235,12 @@ def _lower_program(closed: ClosedJaxpr) -> _Program:
     return _Program(jaxpr.invars, jaxpr.constvars, consts, stmts, outvars, last)
 
 
-def _emit(prog: _Program) -> Callable[..., list]:
+# The generated code's module name when it runs without errstate: inside jaxlite, so the
+# warnings filter core installs for eager NumPy calls applies to it as well.
+_EAGER_MODULE = "jaxlite._src.jit.generated"
+
+
+def _emit(prog: _Program, errstate: bool = True) -> Callable[..., list]:
     """Generates and compiles the straight-line source of the program."""
     G = _Globals()
     last = prog.last
@@ -364,11 +376,15 @@ def _emit(prog: _Program) -> Callable[..., list]:
             if dels:
                 body.append(f"del {', '.join(dels)}")
     ret = ", ".join(lit(v) if type(v) is Literal else names[v] for v in prog.outvars)
-    lines = [f"def _jitted({', '.join(args)}):", "    with _errstate(all='ignore'):"]
-    lines += [f"        {f} = {names[v]}.flags.c_contiguous" for v, f in flags.items()]
-    lines += [f"        {line}" for line in body]
-    lines.append(f"        return [{ret}]")
-    src = "\n".join(lines)
+    lines = [f"{f} = {names[v]}.flags.c_contiguous" for v, f in flags.items()]
+    lines += body
+    lines.append(f"return [{ret}]")
+    if errstate:
+        head = [f"def _jitted({', '.join(args)}):", "    with _errstate(all='ignore'):"]
+        src = "\n".join(head + [f"        {line}" for line in lines])
+    else:
+        G.glb["__name__"] = _EAGER_MODULE
+        src = "\n".join([f"def _jitted({', '.join(args)}):"] + [f"    {ln}" for ln in lines])
     code = compile(src, "<jaxlite-jit>", "exec")
     exec(code, G.glb)
     fn = G.glb["_jitted"]

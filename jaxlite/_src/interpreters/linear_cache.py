@@ -1,0 +1,342 @@
+"""Eager reverse mode from cached per-primitive linearizations.
+
+Eager `grad`/`vjp` linearize by running each primitive's JVP rule on concrete primals with
+staged tangents (`ad.linearize_flat`): the rule evaluates its residuals one NumPy call at a
+time and stages its tangent equations, and the backward pass then runs transpose rules one
+equation at a time. For a primitive built from rules alone (`Primitive.cached_linearize`),
+all of that depends only on the operand types, the params and which operands have tangents.
+So once such a signature has been seen twice, its linearization is traced abstractly once and
+kept as a `Template`:
+
+  fwd:    compiled NumPy code, primal operands -> primal outputs and residuals;
+  linear: the jaxpr of the tangent map, (residuals, tangents) -> tangents;
+  bwd:    compiled NumPy code of its transpose, (residuals, cotangents) -> cotangents.
+
+A call then runs `fwd` and stages one `linearized` equation, which the backward pass
+transposes by running `bwd`. These are the operations the rules perform one by one (the
+code generator lowers each to the NumPy call the eager path makes), so the numbers are the
+same with fewer Python steps. Under any other trace (jit or vmap of a pullback, linearize's
+tangent map) the equation is the `linear` jaxpr evaluated in place.
+"""
+
+from __future__ import annotations
+
+import math
+
+from jaxlite._src import core
+from jaxlite._src.config import config
+from jaxlite._src.core import Array, eval_trace, set_current_trace
+from jaxlite._src.interpreters import ad
+from jaxlite._src.interpreters import partial_eval as pe
+from jaxlite._src.jaxpr import Jaxpr, JaxprEqn, Var, eval_jaxpr
+from jaxlite._src.jit.codegen import compile_eager
+
+# A signature's linearization is traced and compiled on its `_BUILD_AT`-th eager call: a
+# one-off call keeps the rule-by-rule path (tracing and compiling cost more than one call).
+_BUILD_AT = 2
+_MAX_ENTRIES = 20_000
+
+enabled = True  # tests switch it off to compare with the rule-by-rule path
+_cache: dict = {}
+_FAILED = object()  # the rules need concrete values (or raised): use the rule-by-rule path
+_SCALARS = (int, float, bool)
+
+
+class Template:
+    """One primitive's linearization at one signature (see the module docstring)."""
+
+    __slots__ = (
+        "name",
+        "fwd",
+        "out_avals",
+        "n_out",
+        "out_nonzero",
+        "linear",
+        "n_tan",
+        "ct_avals",
+        "bwd",
+        "res_avals",
+        "tan_avals",
+        "prim",
+    )
+
+    def __repr__(self):
+        return f"<linearized {self.name}>"
+
+
+def _key(prim, primals, tangents, ptrace, params) -> tuple | None:
+    """The cache key of this call, or None when the call does not qualify."""
+    key = [prim, tuple(params.items()) if params else None]
+    for p in primals:
+        t = type(p)
+        if t is Array:
+            v = p._value
+            key += (v.shape, v.dtype, p.weak_type)
+        elif t in _SCALARS:
+            # Python scalars stay constants of the rule (it may look at them): keyed by value,
+            # with -0.0 told apart from 0.0; NaN never matches itself, so it does not qualify.
+            if p != p:
+                return None
+            key += (t, p, math.copysign(1.0, p) if t is float else 0)
+        else:
+            return None
+    for i, tan in enumerate(tangents):
+        if tan is None or type(tan) is ad.Zero:
+            key.append(None)
+        elif type(tan) is pe.JaxprTracer and tan._trace is ptrace:
+            a = tan.aval
+            # The same tangent in two operands is one input of the tangent map.
+            key += (a.dtype, a.weak_type, _alias(tangents, i))
+        else:
+            return None
+    return tuple(key)
+
+
+def _alias(tangents, i: int) -> int:
+    """The first operand position holding the same tangent as operand `i`."""
+    t = tangents[i]
+    for j in range(i):
+        if tangents[j] is t:
+            return j
+    return i
+
+
+def linearize_primitive(jtrace, prim, primals, tangents, params):
+    """The JVP trace's step for `prim` from its cached template, or None (not cached yet, or
+    the call does not qualify) for the rule-by-rule path."""
+    ptrace = jtrace.parent
+    try:
+        key = _key(prim, primals, tangents, ptrace, params)
+        entry = _cache.get(key) if key is not None else _FAILED
+    except TypeError:  # unhashable params
+        return None
+    if type(entry) is not Template:
+        if entry is _FAILED:
+            return None
+        seen = (entry or 0) + 1
+        if seen < _BUILD_AT:
+            if len(_cache) > _MAX_ENTRIES:
+                _cache.clear()
+            _cache[key] = seen
+            return None
+        entry = _cache[key] = _build(prim, primals, tangents, params)
+        if entry is _FAILED:
+            return None
+    # Forward: primal outputs and residuals from one compiled call, wrapped with their avals.
+    vals = []
+    for p in primals:
+        if type(p) is Array:
+            vals.append(p._value)
+    new = Array.__new__
+    wrapped = []
+    for o, aval in zip(entry.fwd(*vals), entry.out_avals):
+        a = new(Array)
+        a._value = o
+        a.weak_type = aval.weak_type
+        a._aval = aval
+        wrapped.append(a)
+    # Stage the tangent map as one equation: nonzero tangents first, then the residuals.
+    invars = []
+    for t in tangents:
+        if t is not None and type(t) is not ad.Zero and t.var not in invars:
+            invars.append(t.var)
+    n_out = entry.n_out
+    constvars = ptrace.constvars
+    consts = ptrace.consts
+    for r in wrapped[n_out:]:
+        var = constvars.get(id(r))
+        if var is None:
+            var = constvars[id(r)] = Var(r._aval)
+            consts.append(r)
+        invars.append(var)
+    outvars = [Var(a) for a in entry.ct_avals]
+    ptrace.eqns.append(JaxprEqn(entry.prim, invars, outvars, {"template": entry}))
+    JVPTracer, JaxprTracer = ad.JVPTracer, pe.JaxprTracer
+    if n_out == 1 and not prim.multiple_results:
+        v = outvars[0]
+        return JVPTracer(jtrace, wrapped[0], JaxprTracer(ptrace, v.aval, v))
+    tangent_out = iter(outvars)
+    res = []
+    for p, nz in zip(wrapped[:n_out], entry.out_nonzero):
+        if nz:
+            v = next(tangent_out)
+            res.append(JVPTracer(jtrace, p, JaxprTracer(ptrace, v.aval, v)))
+        else:
+            res.append(p)
+    return res
+
+
+def _build(prim, primals, tangents, params):
+    try:
+        with set_current_trace(eval_trace):
+            return _trace_template(prim, primals, tangents, params)
+    except Exception:  # noqa: BLE001 -- the rule-by-rule path raises (or succeeds) on its own
+        return _FAILED
+
+
+def _trace_template(prim, primals, tangents, params) -> Template | object:
+    outer = pe.JaxprTrace(None, name="linearize")  # the primal side: becomes `fwd`
+    inner = pe.JaxprTrace(outer, known_eval=True, name="linearize")  # the tangent side
+    jt = ad.JVPTrace(inner)
+    ins = []
+    args: dict[int, pe.JaxprTracer] = {}  # one tangent input per distinct operand tangent
+    for p, t in zip(primals, tangents, strict=True):
+        x = outer.new_arg(p.aval) if type(p) is Array else p
+        if t is not None and type(t) is not ad.Zero:
+            if id(t) not in args:
+                args[id(t)] = inner.new_arg(t.aval)
+            x = ad.JVPTracer(jt, x, args[id(t)])
+        ins.append(x)
+    with set_current_trace(jt):
+        out = prim.bind(*ins, **params)
+    outs = out if prim.multiple_results else [out]
+    primal_out, tangent_out = [], []
+    for o in outs:
+        p, t = jt.unpack(o)
+        if inner.is_own(p):
+            return _FAILED
+        primal_out.append(p)
+        tangent_out.append(t)
+    out_nonzero = [t is not None and type(t) is not ad.Zero for t in tangent_out]
+    nz_tangents = [t for t, nz in zip(tangent_out, out_nonzero, strict=True) if nz]
+    if not nz_tangents or not all(inner.is_own(t) for t in nz_tangents):
+        return _FAILED  # a constant tangent: leave it to the rule-by-rule path
+    lin = inner.to_jaxpr(nz_tangents)
+    lj = lin.jaxpr
+    # (tangents, residuals) -> tangents, the order of the staged equation's operands.
+    linear = Jaxpr([], [*lj.invars, *lj.constvars], lj.outvars, lj.eqns)
+    known = pe.dce_closed(outer.to_jaxpr([*primal_out, *lin.consts]))
+
+    tan_avals = [v.aval for v in lj.invars]
+    res_avals = [v.aval for v in lj.constvars]
+    ct_avals = [v.aval for v in lj.outvars]
+    n_tan = len(tan_avals)
+
+    t = Template()
+    t.name = prim.name
+    t.prim = linearized_p if len(ct_avals) == 1 else linearized_multi_p
+    t.fwd = compile_eager(known)
+    t.out_avals = list(known.out_avals)
+    t.n_out = len(primal_out)
+    t.out_nonzero = out_nonzero
+    t.linear = linear
+    t.n_tan = n_tan
+    t.ct_avals = ct_avals
+    t.res_avals = res_avals
+    t.tan_avals = tan_avals
+    t.bwd = {}
+    return t
+
+
+def _backward(t: Template, ct_mask: tuple, acc_mask: tuple) -> tuple:
+    """`(fn, out_mask, out_weak)` transposing `t.linear` given the cotangents in `ct_mask` and
+    the accumulated ones in `acc_mask`: `fn(*cts, *residuals, *accs)` returns the totals for
+    the tangent inputs in `out_mask` (the others get nothing). Traced through
+    `ad.backward_pass`, so the operations and the order of additions are the rule-by-rule
+    path's."""
+    n_tan = t.n_tan
+    out_mask: list[bool] = []
+
+    def transpose(*args):
+        it = iter(args)
+        cts = [next(it) if m else ad.Zero(a) for a, m in zip(t.ct_avals, ct_mask, strict=True)]
+        res = [next(it) for _ in t.res_avals]
+        init = [next(it) if m else None for m in acc_mask]
+        undefined = [ad.UndefinedPrimal(a) for a in t.tan_avals]
+        out = ad.backward_pass(t.linear, [], [*undefined, *res], cts, [*init, *[None] * len(res)])
+        out_mask[:] = [type(c) is not ad.Zero for c in out[:n_tan]]
+        return [c for c in out[:n_tan] if type(c) is not ad.Zero]
+
+    avals = [a for a, m in zip(t.ct_avals, ct_mask, strict=True) if m]
+    avals += t.res_avals
+    avals += [a for a, m in zip(t.tan_avals, acc_mask, strict=True) if m]
+    with set_current_trace(eval_trace):
+        closed = pe.dce_closed(pe.trace_to_jaxpr(transpose, avals, name="transpose"))
+    entry = (compile_eager(closed), tuple(out_mask), [a.weak_type for a in closed.out_avals])
+    t.bwd[ct_mask, acc_mask] = entry
+    return entry
+
+
+# ----------------------------------------------------------------------------------------------
+# The staged equation: `linearized[template] *tangents *residuals`
+
+
+class _LinearizedPrimitive(core.Primitive):
+    """A cached tangent map. Bound under any trace it is its jaxpr evaluated in place (only
+    the eager linearize stages it, directly)."""
+
+    def bind(self, *args, template: Template):
+        outs = eval_jaxpr(template.linear, [], *args)
+        return outs if self.multiple_results else outs[0]
+
+
+def _abstract_eval(*avals, template: Template):
+    return template.ct_avals[0] if len(template.ct_avals) == 1 else list(template.ct_avals)
+
+
+def _transpose(cts, *args, acc, template: Template):
+    t = template
+    n_tan = t.n_tan
+    if t.prim is linearized_p:
+        cts = [cts]
+    n_rest = len(args) - n_tan
+    if core._ctx.trace is eval_trace:
+        vals = []
+        ct_mask = []
+        for c in cts:
+            if type(c) is Array:
+                vals.append(c._value)
+                ct_mask.append(True)
+            elif type(c) is ad.Zero:
+                ct_mask.append(False)
+            else:
+                break
+        else:
+            for a in args[n_tan:]:
+                vals.append(a._value if type(a) is Array else core.to_numpy(a))
+            acc_mask = []
+            for a in acc[:n_tan]:
+                if a is None:
+                    acc_mask.append(False)
+                elif type(a) is Array:
+                    vals.append(a._value)
+                    acc_mask.append(True)
+                else:
+                    break
+            else:
+                key = (tuple(ct_mask), tuple(acc_mask))
+                fn, out_mask, out_weak = t.bwd.get(key) or _backward(t, *key)
+                outs = iter(zip(fn(*vals), out_weak))
+                new = Array.__new__
+                res = []
+                for m in out_mask:
+                    if m:
+                        o, w = next(outs)
+                        a = new(Array)
+                        a._value = o
+                        a.weak_type = w
+                        res.append(a)
+                    else:
+                        res.append(None)
+                return res + [None] * n_rest
+    # Under another trace (jit or vmap of a pullback): transpose the jaxpr in place.
+    undefined = [ad.UndefinedPrimal(a.aval) for a in args[:n_tan]]
+    cts_in = ad.backward_pass(
+        t.linear, [], [*undefined, *args[n_tan:]], list(cts), [*acc[:n_tan], *[None] * n_rest]
+    )
+    return [None if type(c) is ad.Zero else c for c in cts_in[:n_tan]] + [None] * n_rest
+
+
+linearized_p = _LinearizedPrimitive("linearized")
+linearized_multi_p = _LinearizedPrimitive("linearized", multiple_results=True)
+for _p in (linearized_p, linearized_multi_p):
+    _p.abstract_eval = _abstract_eval
+    _p.transpose = _transpose
+    _p.transpose_accumulates = True
+
+
+def clear_cache(*_):
+    _cache.clear()
+
+
+config.add_listener(clear_cache)  # x64 changes what the rules stage

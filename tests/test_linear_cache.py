@@ -1,0 +1,160 @@
+"""Eager reverse mode from cached per-primitive linearizations (interpreters/linear_cache).
+
+The cached path must give bit-for-bit the numbers of the rule-by-rule path (same NumPy
+operations, same order of cotangent additions), and its staged equations must behave under
+every other transformation that can meet them (jit or vmap of a pullback, linearize).
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import jaxlite
+import jaxlite.numpy as jnp
+from jaxlite import lax
+from jaxlite._src.interpreters import ad
+from jaxlite._src.interpreters import linear_cache as lc
+
+F32 = np.float32
+
+
+def _rng_arrays(*shapes, dtype=F32, seed=0):
+    rng = np.random.default_rng(seed)
+    return [jnp.asarray(rng.standard_normal(s).astype(dtype)) for s in shapes]
+
+
+def mlp_loss(params, x, y):
+    h = x
+    for w, b in params[:-1]:
+        h = jnp.tanh(h @ w + b)
+    w, b = params[-1]
+    return jnp.mean((h @ w + b - y) ** 2)
+
+
+def fan_out(x, y):
+    # x feeds several primitives whose rules fan its tangent out internally: the order in
+    # which their cotangents add up is what the cache must preserve.
+    a = jnp.tanh(x) * y
+    b = lax.cumprod(x, 0) + lax.cummax(x, 0)
+    c = jnp.sort(x * y) + x * x + jnp.sin(x) ** 3
+    return jnp.sum(a * b + c) + jnp.sum(jnp.exp(-x) / (1.0 + y * y))
+
+
+def mixed(x, idx):
+    # Python scalars (including -0.0), integer operands, gathers and scatters, reductions.
+    y = x * -0.0 + x * 2.5 - 1
+    z = y[idx] * x[::-1][idx]
+    w = jnp.zeros_like(x).at[idx].add(z)
+    return jnp.sum(w * jnp.maximum(x, 0.1)) + jnp.max(x) + jnp.prod(x[:3])
+
+
+def aliased(x):
+    return jnp.sum(x * x + jnp.arctan2(x, x) + lax.pow(x, x))
+
+
+def _grads(f, args, argnums):
+    return jaxlite.grad(f, argnums=argnums)(*args)
+
+
+def _cases():
+    (x5, y5) = _rng_arrays((5,), (5,), seed=1)
+    p = [tuple(_rng_arrays((4, 6), (6,), seed=2)), tuple(_rng_arrays((6, 3), (3,), seed=3))]
+    xm, ym = _rng_arrays((7, 4), (7, 3), seed=4)
+    idx = jnp.array([0, 2, 2, 4])
+    return [
+        ("mlp", mlp_loss, (p, xm, ym), 0),
+        ("fan_out", fan_out, (x5, y5), (0, 1)),
+        ("mixed", mixed, (jnp.abs(x5) + 0.5, idx), 0),
+        ("aliased", aliased, (jnp.abs(x5) + 0.5,), 0),
+    ]
+
+
+@pytest.mark.parametrize("name,f,args,argnums", _cases(), ids=[c[0] for c in _cases()])
+def test_cached_path_matches_rule_by_rule_bit_for_bit(monkeypatch, name, f, args, argnums):
+    monkeypatch.setattr(lc, "enabled", False)
+    want = _grads(f, args, argnums)
+    monkeypatch.setattr(lc, "enabled", True)
+    lc.clear_cache()
+    for _ in range(3):  # first calls trace rule by rule, later ones run the cached templates
+        got = _grads(f, args, argnums)
+        for g, w in zip(jaxlite.tree_util.tree_leaves(got), jaxlite.tree_util.tree_leaves(want)):
+            np.testing.assert_array_equal(np.asarray(g), np.asarray(w))
+            assert g.dtype == w.dtype and g.weak_type == w.weak_type
+    assert any(type(v) is lc.Template for v in lc._cache.values())
+
+
+def _linear_eqns(f, *primals):
+    _, linear, _ = ad.linearize_flat(f, list(primals))
+    return [e.primitive.name for e in linear.jaxpr.eqns]
+
+
+def test_repeated_signature_stages_one_equation_per_primitive():
+    lc.clear_cache()
+    (x,) = _rng_arrays((3,))
+
+    def f(x):
+        return [jnp.sin(x) * 2.0]
+
+    first = _linear_eqns(f, x)
+    assert "linearized" not in first  # a signature seen once keeps the rule-by-rule path
+    later = _linear_eqns(f, x)
+    assert later == ["linearized", "linearized"]
+
+
+def test_pullback_under_vmap_and_jit_matches_eager():
+    (x,) = _rng_arrays((4,), seed=5)
+
+    def f(x):
+        return jnp.tanh(x) * jnp.sin(x) + jnp.cumsum(x)
+
+    for _ in range(3):
+        _, pullback = jaxlite.vjp(f, x)
+    assert "linearized" in _linear_eqns(lambda x: [f(x)], x)
+    cts = jnp.eye(4, dtype=F32)
+    rows = jaxlite.vmap(pullback)(cts)[0]
+    for i in range(4):
+        np.testing.assert_allclose(rows[i], pullback(cts[i])[0], rtol=1e-6)
+    np.testing.assert_allclose(jaxlite.jit(pullback)(cts[1])[0], pullback(cts[1])[0], rtol=1e-6)
+    np.testing.assert_allclose(rows, jaxlite.jacrev(f)(x), rtol=1e-6)
+
+
+def test_linearize_tangent_map_runs_the_cached_equations():
+    (x,) = _rng_arrays((4,), seed=6)
+    t = jnp.linspace(-1.0, 1.0, 4)
+    f = lambda x: jnp.exp(x) * jnp.cos(x)  # noqa: E731
+    for _ in range(3):
+        y, f_jvp = jaxlite.linearize(f, x)
+    _, want = jaxlite.jvp(f, (x,), (t,))
+    np.testing.assert_allclose(f_jvp(t), want, rtol=1e-6)
+    np.testing.assert_allclose(jaxlite.vmap(f_jvp)(jnp.stack([t, 2 * t])), [want, 2 * want])
+    text = str(jaxlite.make_jaxpr(f_jvp)(t))
+    assert "linearized" not in text and "mul" in text
+
+
+def test_second_order_and_x64_switch():
+    (x,) = _rng_arrays((3,), seed=7)
+    f = lambda x: jnp.sum(jnp.sin(x) ** 2)  # noqa: E731
+    for _ in range(3):
+        h = jaxlite.hessian(f)(x)
+        g = jaxlite.grad(lambda x: jnp.sum(jaxlite.grad(f)(x)))(x)
+    np.testing.assert_allclose(g, jnp.sum(h, axis=0), rtol=1e-5)
+    jaxlite.config.update("jax_enable_x64", True)
+    try:
+        x64 = jnp.asarray(np.asarray(x, np.float64))
+        for _ in range(3):
+            d = jaxlite.grad(f)(x64)
+        assert d.dtype == np.float64
+        np.testing.assert_allclose(d, np.sin(2 * np.asarray(x64)), rtol=1e-12)
+    finally:
+        jaxlite.config.update("jax_enable_x64", False)
+
+
+def test_no_floating_point_warnings_from_cached_code():
+    f = jaxlite.grad(lambda x: jnp.sum(jnp.log(x) * x))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"jaxlite\._src")
+        for _ in range(3):
+            g = f(jnp.zeros(2))
+    assert np.all(np.isnan(np.asarray(g)) | np.isinf(np.asarray(g)))
