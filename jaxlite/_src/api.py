@@ -13,12 +13,14 @@ import numpy as np
 
 from jaxlite._src import core, dtypes
 from jaxlite._src.api_util import (
+    OutStore,
     check_arg,
     debug_name,
     flatten_fun,
     flatten_fun_aux,
     normalize_argnums,
     shaped_abstractify,
+    split_aux,
 )
 from jaxlite._src.core import Array, ShapeDtypeStruct, get_aval
 from jaxlite._src.errors import fun_name
@@ -268,31 +270,36 @@ def value_and_grad(
 
     def value_and_grad_f(*args, **kwargs):
         nums = normalize_argnums(argnums, len(args), "grad")
-        dyn = tuple(args[i] for i in nums)
-        for leaf in tree_flatten(dyn)[0]:
+        leaves, in_tree = tree_flatten(tuple(args[i] for i in nums))
+        for leaf in leaves:
             _check_grad_input(leaf, allow_int, holomorphic)
+        store = OutStore()
 
-        def partial_f(*dyn_args):
+        # `vjp` on the flattened function, without its pytree round trips (this is on every
+        # eager gradient).
+        def flat_fun(*dyn_leaves):
             full = list(args)
-            for i, a in zip(nums, dyn_args, strict=True):
+            for i, a in zip(nums, tree_unflatten(in_tree, dyn_leaves), strict=True):
                 full[i] = a
-            return fun(*full, **kwargs)
+            res = fun(*full, **kwargs)
+            if has_aux:
+                res, store.aux = split_aux(res, fun)
+            out_leaves, store.tree = tree_flatten(res)
+            return out_leaves
 
-        if has_aux:
-            ans, f_vjp, aux = vjp(partial_f, *dyn, has_aux=True)
-        else:
-            ans, f_vjp = vjp(partial_f, *dyn)
-        out_leaves, out_tree = tree_flatten(ans)
-        if len(out_leaves) != 1 or out_tree.num_nodes != 1:
+        outs, f_vjp = ad.vjp_flat(flat_fun, leaves)
+        if len(outs) != 1 or store.tree.num_nodes != 1:
+            ans = tree_unflatten(store.tree, outs)
             raise TypeError(
                 "Gradient only defined for scalar-output functions. Output was "
-                f"{type(ans).__name__} with {len(out_leaves)} leaves."
+                f"{type(ans).__name__} with {len(outs)} leaves."
             )
-        aval = _check_grad_output(out_leaves[0], holomorphic)
+        ans = outs[0]
+        aval = _check_grad_output(ans, holomorphic)
         one = core._wrap(np.ones((), aval.dtype), aval.weak_type)
-        g = f_vjp(tree_unflatten(tree_structure(ans), [one]))
+        g = tree_unflatten(in_tree, _instantiate(f_vjp([one])))
         g = g[0] if isinstance(argnums, int) else g
-        return ((ans, aux), g) if has_aux else (ans, g)
+        return ((ans, _lower_aux(store.aux)), g) if has_aux else (ans, g)
 
     return _wrap_doc(value_and_grad_f, fun, "Value and gradient")
 

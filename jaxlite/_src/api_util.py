@@ -42,17 +42,21 @@ def flatten_fun_aux(fun: Callable, in_tree: PyTreeDef) -> tuple[Callable, OutSto
 
     def flat_fun(*leaves):
         args, kwargs = tree_unflatten(in_tree, leaves)
-        res = fun(*args, **kwargs)
-        if not (isinstance(res, (tuple, list)) and len(res) == 2):
-            raise TypeError(
-                "has_aux=True requires the function to return a pair (output, auxiliary data), "
-                f"but {fun_name(fun)} returned {type(res).__name__}."
-            )
-        out, store.aux = res
+        out, store.aux = split_aux(fun(*args, **kwargs), fun)
         out_leaves, store.tree = tree_flatten(out)
         return out_leaves
 
     return flat_fun, store
+
+
+def split_aux(res: Any, fun: Callable) -> tuple[Any, Any]:
+    """`(out, aux)` from what a has_aux=True function returned."""
+    if not (isinstance(res, (tuple, list)) and len(res) == 2):
+        raise TypeError(
+            "has_aux=True requires the function to return a pair (output, auxiliary data), "
+            f"but {fun_name(fun)} returned {type(res).__name__}."
+        )
+    return res[0], res[1]
 
 
 def normalize_argnums(argnums: int | Sequence[int], nargs: int, api: str) -> tuple[int, ...]:

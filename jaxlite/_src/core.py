@@ -71,7 +71,7 @@ class ShapedArray:
 
     def to_tangent_aval(self) -> ShapedArray:
         """The aval of tangents and cotangents: float0 for integer and boolean values."""
-        if dtypes.is_inexact(self.dtype):
+        if self.dtype.kind in "fc":  # (a dtype object: the constructor normalises it)
             return self
         return ShapedArray(self.shape, dtypes.float0, False)
 

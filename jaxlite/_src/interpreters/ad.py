@@ -118,6 +118,10 @@ class JVPTrace(core.Trace):
         return x, None
 
     def process_primitive(self, prim, args, params):
+        if self.cached and prim.cached_linearize:
+            out = linear_cache.linearize_primitive(self, prim, args, params)
+            if out is not None:
+                return out
         primals = []
         tangents = []
         nonzero = False
@@ -131,10 +135,6 @@ class JVPTrace(core.Trace):
             else:
                 primals.append(x)
                 tangents.append(None)
-        if nonzero and self.cached and prim.cached_linearize:
-            out = linear_cache.linearize_primitive(self, prim, primals, tangents, params)
-            if out is not None:
-                return out
         ctx = core._ctx
         prev = ctx.trace
         ctx.trace = self.parent
@@ -235,15 +235,14 @@ def linearize_flat(f: Callable, primals: Sequence[Any]):
     ptrace = pe.JaxprTrace(parent, known_eval=True, name="linearize")
     jtrace = JVPTrace(ptrace)
     jtrace.cached = parent is core.eval_trace and linear_cache.enabled
-    ins = [JVPTracer(jtrace, p, ptrace.new_arg(get_aval(p).to_tangent_aval())) for p in primals]
-    # NOTE(reductions/linalg helper): integer/bool inputs have float0 tangents, which no rule
-    # can consume: keep their linear-jaxpr argument but give them a symbolic Zero tangent.
-    ins = [
-        JVPTracer(jtrace, t.primal, Zero(t.tangent.aval))
-        if t.tangent.aval.dtype == dtypes.float0
-        else t
-        for t in ins
-    ]
+    ins = []
+    for p in primals:
+        aval = p.aval if type(p) is Array else get_aval(p)
+        tan = aval.to_tangent_aval()
+        t = ptrace.new_arg(tan)
+        # Integer/bool inputs have float0 tangents, which no rule can consume: they keep their
+        # linear-jaxpr argument but get a symbolic Zero tangent.
+        ins.append(JVPTracer(jtrace, p, t if tan is aval else Zero(tan)))
     with set_current_trace(jtrace):
         outs = f(*ins)
     primals_out, tangents_out = [], []
@@ -303,13 +302,12 @@ def backward_pass(
         env[v] = x
 
     # Literals are never linear, so membership tests need no type check (Vars hash by id).
+    # Linear equation outputs get no env entry: their UndefinedPrimal is made when read.
     linear_eqns = []
     for eqn in jaxpr.eqns:
         for v in eqn.invars:
             if v in linear:
-                for o in eqn.outvars:
-                    linear.add(o)
-                    env[o] = UndefinedPrimal(o.aval)
+                linear.update(eqn.outvars)
                 linear_eqns.append(eqn)
                 break
         else:
@@ -348,15 +346,26 @@ def backward_pass(
             raise core.missing_rule(prim, "transpose", "reverse-mode differentiation")
         invars = eqn.invars
         invals = []
-        for v in invars:
-            invals.append(v.val if type(v) is Literal else env[v])
         if prim.transpose_accumulates:
-            acc = [ct_env.pop(v, None) if v in linear else None for v in invars]
+            acc = []
+            for v in invars:
+                if v in linear:
+                    invals.append(UndefinedPrimal(v.aval))
+                    acc.append(ct_env.pop(v, None))
+                else:
+                    invals.append(v.val if type(v) is Literal else env[v])
+                    acc.append(None)
             cts_in = prim.transpose(ct_arg, *invals, acc=acc, **eqn.params)
             for v, ct in zip(invars, cts_in, strict=True):
                 if ct is not None and type(ct) is not Zero:
                     ct_env[v] = ct
             continue
+        for v in invars:
+            if type(v) is Literal:
+                invals.append(v.val)
+            else:
+                x = env.get(v)
+                invals.append(UndefinedPrimal(v.aval) if x is None else x)
         cts_in = prim.transpose(ct_arg, *invals, **eqn.params)
         for v, ct in zip(invars, cts_in, strict=True):
             if ct is not None and v in linear and type(ct) is not Zero:

@@ -58,19 +58,37 @@ class Template:
         "res_avals",
         "tan_avals",
         "prim",
+        "params",
+        "single",
+        "simple",
     )
 
     def __repr__(self):
         return f"<linearized {self.name}>"
 
 
-def _key(prim, primals, tangents, ptrace, params) -> tuple | None:
-    """The cache key of this call, or None when the call does not qualify."""
-    key = [prim, tuple(params.items()) if params else None]
-    for p in primals:
+def _split(jtrace, args) -> tuple | None:
+    """`(key_part, primals, tangents, vals, tangent_vars)` for the operands of a call under
+    `jtrace`, or None when the call does not qualify (an operand is neither an Array nor a
+    Python scalar, a tangent is not staged in the linearize trace) or has no nonzero tangent.
+    The key part holds each operand's type and which distinct tangent it carries."""
+    ptrace = jtrace.parent
+    key = []
+    primals = []
+    tangents = []
+    vals = []
+    tvars: list = []  # the distinct nonzero tangents' variables
+    for x in args:
+        if type(x) is ad.JVPTracer and x._trace is jtrace:
+            p = x.primal
+            tan = x.tangent
+        else:
+            p = x
+            tan = None
         t = type(p)
         if t is Array:
             v = p._value
+            vals.append(v)
             key += (v.shape, v.dtype, p.weak_type)
         elif t in _SCALARS:
             # Python scalars stay constants of the rule (it may look at them): keyed by value,
@@ -80,34 +98,35 @@ def _key(prim, primals, tangents, ptrace, params) -> tuple | None:
             key += (t, p, math.copysign(1.0, p) if t is float else 0)
         else:
             return None
-    for i, tan in enumerate(tangents):
+        primals.append(p)
+        tangents.append(tan)
         if tan is None or type(tan) is ad.Zero:
             key.append(None)
         elif type(tan) is pe.JaxprTracer and tan._trace is ptrace:
             a = tan.aval
-            # The same tangent in two operands is one input of the tangent map.
-            key += (a.dtype, a.weak_type, _alias(tangents, i))
+            var = tan.var
+            if var in tvars:
+                key += (a.dtype, a.weak_type, tvars.index(var))
+            else:
+                key += (a.dtype, a.weak_type, len(tvars))
+                tvars.append(var)
         else:
             return None
-    return tuple(key)
+    if not tvars:
+        return None
+    return key, primals, tangents, vals, tvars
 
 
-def _alias(tangents, i: int) -> int:
-    """The first operand position holding the same tangent as operand `i`."""
-    t = tangents[i]
-    for j in range(i):
-        if tangents[j] is t:
-            return j
-    return i
-
-
-def linearize_primitive(jtrace, prim, primals, tangents, params):
-    """The JVP trace's step for `prim` from its cached template, or None (not cached yet, or
-    the call does not qualify) for the rule-by-rule path."""
-    ptrace = jtrace.parent
+def linearize_primitive(jtrace, prim, args, params):
+    """The JVP trace's step for `prim` on `args` from its cached template, or None (not cached
+    yet, or the call does not qualify) for the rule-by-rule path."""
+    split = _split(jtrace, args)
+    if split is None:
+        return None
+    key, primals, tangents, vals, invars = split
     try:
-        key = _key(prim, primals, tangents, ptrace, params)
-        entry = _cache.get(key) if key is not None else _FAILED
+        key = (prim, tuple(params.items()) if params else None, *key)
+        entry = _cache.get(key)
     except TypeError:  # unhashable params
         return None
     if type(entry) is not Template:
@@ -123,47 +142,40 @@ def linearize_primitive(jtrace, prim, primals, tangents, params):
         if entry is _FAILED:
             return None
     # Forward: primal outputs and residuals from one compiled call, wrapped with their avals.
-    vals = []
-    for p in primals:
-        if type(p) is Array:
-            vals.append(p._value)
     new = Array.__new__
-    wrapped = []
+    outs = []
     for o, aval in zip(entry.fwd(*vals), entry.out_avals):
         a = new(Array)
         a._value = o
         a.weak_type = aval.weak_type
         a._aval = aval
-        wrapped.append(a)
-    # Stage the tangent map as one equation: nonzero tangents first, then the residuals.
-    invars = []
-    for t in tangents:
-        if t is not None and type(t) is not ad.Zero and t.var not in invars:
-            invars.append(t.var)
+        outs.append(a)
     n_out = entry.n_out
+    # The staged equation takes the distinct nonzero tangents, then the residuals, which
+    # become constvars (fresh objects: no existing constvar can hold them).
+    ptrace = jtrace.parent
     constvars = ptrace.constvars
     consts = ptrace.consts
-    for r in wrapped[n_out:]:
-        var = constvars.get(id(r))
-        if var is None:
-            var = constvars[id(r)] = Var(r._aval)
-            consts.append(r)
+    for r in outs[n_out:]:
+        var = constvars[id(r)] = Var(r._aval)
+        consts.append(r)
         invars.append(var)
-    outvars = [Var(a) for a in entry.ct_avals]
-    ptrace.eqns.append(JaxprEqn(entry.prim, invars, outvars, {"template": entry}))
     JVPTracer, JaxprTracer = ad.JVPTracer, pe.JaxprTracer
-    if n_out == 1 and not prim.multiple_results:
-        v = outvars[0]
-        return JVPTracer(jtrace, wrapped[0], JaxprTracer(ptrace, v.aval, v))
+    if entry.single:
+        v = Var(entry.ct_avals[0])
+        ptrace.eqns.append(JaxprEqn(linearized_p, invars, [v], entry.params))
+        return JVPTracer(jtrace, outs[0], JaxprTracer(ptrace, v.aval, v))
+    outvars = [Var(a) for a in entry.ct_avals]
+    ptrace.eqns.append(JaxprEqn(entry.prim, invars, outvars, entry.params))
     tangent_out = iter(outvars)
     res = []
-    for p, nz in zip(wrapped[:n_out], entry.out_nonzero):
+    for p, nz in zip(outs[:n_out], entry.out_nonzero):
         if nz:
             v = next(tangent_out)
             res.append(JVPTracer(jtrace, p, JaxprTracer(ptrace, v.aval, v)))
         else:
             res.append(p)
-    return res
+    return res if prim.multiple_results else res[0]
 
 
 def _build(prim, primals, tangents, params):
@@ -179,13 +191,13 @@ def _trace_template(prim, primals, tangents, params) -> Template | object:
     inner = pe.JaxprTrace(outer, known_eval=True, name="linearize")  # the tangent side
     jt = ad.JVPTrace(inner)
     ins = []
-    args: dict[int, pe.JaxprTracer] = {}  # one tangent input per distinct operand tangent
+    args: dict = {}  # one tangent input per distinct operand tangent (by variable)
     for p, t in zip(primals, tangents, strict=True):
         x = outer.new_arg(p.aval) if type(p) is Array else p
         if t is not None and type(t) is not ad.Zero:
-            if id(t) not in args:
-                args[id(t)] = inner.new_arg(t.aval)
-            x = ad.JVPTracer(jt, x, args[id(t)])
+            if t.var not in args:
+                args[t.var] = inner.new_arg(t.aval)
+            x = ad.JVPTracer(jt, x, args[t.var])
         ins.append(x)
     with set_current_trace(jt):
         out = prim.bind(*ins, **params)
@@ -215,12 +227,16 @@ def _trace_template(prim, primals, tangents, params) -> Template | object:
     t = Template()
     t.name = prim.name
     t.prim = linearized_p if len(ct_avals) == 1 else linearized_multi_p
+    t.params = {"template": t}
+    # One primal output with its tangent: the common case, staged without loops.
+    t.single = len(primal_out) == 1 and out_nonzero == [True] and not prim.multiple_results
     t.fwd = compile_eager(known)
     t.out_avals = list(known.out_avals)
     t.n_out = len(primal_out)
     t.out_nonzero = out_nonzero
     t.linear = linear
     t.n_tan = n_tan
+    t.simple = n_tan == 1 and len(ct_avals) == 1
     t.ct_avals = ct_avals
     t.res_avals = res_avals
     t.tan_avals = tan_avals
@@ -274,8 +290,33 @@ def _abstract_eval(*avals, template: Template):
     return template.ct_avals[0] if len(template.ct_avals) == 1 else list(template.ct_avals)
 
 
+_NO_ACC = ((True,), (False,))  # the `bwd` variants of one cotangent and one tangent input
+_ACC = ((True,), (True,))
+
+
 def _transpose(cts, *args, acc, template: Template):
     t = template
+    if t.simple and type(cts) is Array and core._ctx.trace is eval_trace:
+        # One cotangent, one tangent input: the common case, without the general loops.
+        vals = [cts._value]
+        for r in args[1:]:
+            vals.append(r._value if type(r) is Array else core.to_numpy(r))
+        a0 = acc[0]
+        if a0 is None:
+            fn, out_mask, out_weak = t.bwd.get(_NO_ACC) or _backward(t, *_NO_ACC)
+        elif type(a0) is Array:
+            vals.append(a0._value)
+            fn, out_mask, out_weak = t.bwd.get(_ACC) or _backward(t, *_ACC)
+        else:
+            fn = None
+        if fn is not None:
+            res = [None] * len(args)
+            if out_mask[0]:
+                a = Array.__new__(Array)
+                a._value = fn(*vals)[0]
+                a.weak_type = out_weak[0]
+                res[0] = a
+            return res
     n_tan = t.n_tan
     if t.prim is linearized_p:
         cts = [cts]

@@ -101,10 +101,26 @@ def _bid_lower(in_avals, out_avals, *, shape, broadcast_dimensions, sharding=Non
     for i, d in enumerate(broadcast_dimensions):
         expanded[d] = x.shape[i]
     expanded, shape = tuple(expanded), tuple(shape)
+    if expanded == shape:  # only new unit axes
+        return operator.methodcaller("reshape", shape)
+    (out,) = out_avals
+    if out.size <= _SMALL_BROADCAST:
+        # A small result is cheaper to fill than np.broadcast_to's view is to build.
+        empty, copyto, dtype = np.empty, np.copyto, out.dtype
+
+        def fill(v):
+            res = empty(shape, dtype)
+            copyto(res, v if expanded == x.shape else v.reshape(expanded))
+            return res
+
+        return fill
     broadcast_to = np.broadcast_to
     if expanded == x.shape:
         return lambda v: broadcast_to(v, shape)
     return lambda v: broadcast_to(v.reshape(expanded), shape)
+
+
+_SMALL_BROADCAST = 4096  # elements
 
 
 broadcast_in_dim_p.lower = _bid_lower
