@@ -158,3 +158,20 @@ def test_no_floating_point_warnings_from_cached_code():
         for _ in range(3):
             g = f(jnp.zeros(2))
     assert np.all(np.isnan(np.asarray(g)) | np.isinf(np.asarray(g)))
+
+
+def test_higher_order_through_cached_equations():
+    # The outer derivative of a pullback meets cached equations with traced cotangents or
+    # accumulated cotangents: they are transposed as jaxprs there.
+    from jaxlite import test_util as tu
+
+    a, b = _rng_arrays((3, 4), (4, 2), dtype=np.float64, seed=8)
+    jaxlite.config.update("jax_enable_x64", True)
+    try:
+        a, b = jnp.asarray(np.asarray(a, np.float64)), jnp.asarray(np.asarray(b, np.float64))
+        f = lambda x, y: jnp.tanh(x @ y) * (x @ y)  # noqa: E731
+        for _ in range(3):
+            tu.check_grads(f, (a, b), order=2, modes=("rev",))
+        assert any(type(v) is lc.Template for v in lc._cache.values())
+    finally:
+        jaxlite.config.update("jax_enable_x64", False)

@@ -108,6 +108,7 @@ class JVPTrace(core.Trace):
     # Set by the eager linearize: a primitive with `cached_linearize` may take its cached
     # linearization (see `linear_cache`).
     cached = False
+    templated = 0  # equations staged from cached linearizations
 
     def __init__(self, parent: core.Trace):
         self.parent = parent
@@ -225,11 +226,12 @@ def core_eval(closed: ClosedJaxpr, args):
 # Linearize and reverse mode
 
 
-def linearize_flat(f: Callable, primals: Sequence[Any]):
+def linearize_flat(f: Callable, primals: Sequence[Any], dce: bool = True):
     """Runs `f` forward and stages its linear tangent map.
 
     Returns `(primals_out, linear, out_nonzero)` where `linear` is a closed jaxpr from the
-    tangents of `primals` to the nonzero output tangents.
+    tangents of `primals` to the nonzero output tangents; with `dce=False` (for a backward
+    pass) it may keep linear equations that do not reach the outputs.
     """
     parent = core.current_trace()
     ptrace = pe.JaxprTrace(parent, known_eval=True, name="linearize")
@@ -254,6 +256,10 @@ def linearize_flat(f: Callable, primals: Sequence[Any]):
         tangents_out.append(Zero.from_primal_value(p) if t is None else t)
     out_nonzero = [type(t) is not Zero for t in tangents_out]
     linear = ptrace.to_jaxpr([t for t in tangents_out if type(t) is not Zero])
+    # Only cached linearizations staged: every equation is linear, and the backward pass
+    # skips those whose outputs get no cotangent, so DCE would change nothing it runs.
+    if not dce and jtrace.templated == len(ptrace.eqns):
+        return primals_out, linear, out_nonzero
     return primals_out, pe.dce_closed(linear), out_nonzero
 
 
@@ -377,7 +383,7 @@ def backward_pass(
 
 def vjp_flat(f: Callable, primals: Sequence[Any]):
     """Returns `(primals_out, f_vjp)` with `f_vjp(cts) -> cotangents per primal` (maybe Zero)."""
-    primals_out, linear, out_nonzero = linearize_flat(f, primals)
+    primals_out, linear, out_nonzero = linearize_flat(f, primals, dce=False)
     out_avals = [get_aval(p).to_tangent_aval() for p in primals_out]
 
     def f_vjp(cts: Sequence[Any]) -> list:

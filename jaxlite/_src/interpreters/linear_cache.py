@@ -60,7 +60,6 @@ class Template:
         "prim",
         "params",
         "single",
-        "simple",
     )
 
     def __repr__(self):
@@ -151,6 +150,7 @@ def linearize_primitive(jtrace, prim, args, params):
         a._aval = aval
         outs.append(a)
     n_out = entry.n_out
+    jtrace.templated += 1
     # The staged equation takes the distinct nonzero tangents, then the residuals, which
     # become constvars (fresh objects: no existing constvar can hold them).
     ptrace = jtrace.parent
@@ -236,7 +236,6 @@ def _trace_template(prim, primals, tangents, params) -> Template | object:
     t.out_nonzero = out_nonzero
     t.linear = linear
     t.n_tan = n_tan
-    t.simple = n_tan == 1 and len(ct_avals) == 1
     t.ct_avals = ct_avals
     t.res_avals = res_avals
     t.tan_avals = tan_avals
@@ -244,13 +243,15 @@ def _trace_template(prim, primals, tangents, params) -> Template | object:
     return t
 
 
-def _backward(t: Template, ct_mask: tuple, acc_mask: tuple) -> tuple:
-    """`(fn, out_mask, out_weak)` transposing `t.linear` given the cotangents in `ct_mask` and
-    the accumulated ones in `acc_mask`: `fn(*cts, *residuals, *accs)` returns the totals for
-    the tangent inputs in `out_mask` (the others get nothing). Traced through
-    `ad.backward_pass`, so the operations and the order of additions are the rule-by-rule
-    path's."""
+def _backward(t: Template, ct_bits: int, acc_bits: int) -> tuple:
+    """`(fn, out_mask, out_weak)` transposing `t.linear` given the cotangents whose bits are
+    set in `ct_bits` and the accumulated ones in `acc_bits`: `fn(*cts, *residuals, *accs)`
+    returns the totals for the tangent inputs in `out_mask` (the others get nothing). Traced
+    through `ad.backward_pass`, so the operations and the order of additions are the
+    rule-by-rule path's."""
     n_tan = t.n_tan
+    ct_mask = [bool(ct_bits >> i & 1) for i in range(len(t.ct_avals))]
+    acc_mask = [bool(acc_bits >> i & 1) for i in range(n_tan)]
     out_mask: list[bool] = []
 
     def transpose(*args):
@@ -269,7 +270,7 @@ def _backward(t: Template, ct_mask: tuple, acc_mask: tuple) -> tuple:
     with set_current_trace(eval_trace):
         closed = pe.dce_closed(pe.trace_to_jaxpr(transpose, avals, name="transpose"))
     entry = (compile_eager(closed), tuple(out_mask), [a.weak_type for a in closed.out_avals])
-    t.bwd[ct_mask, acc_mask] = entry
+    t.bwd[ct_bits, acc_bits] = entry
     return entry
 
 
@@ -290,77 +291,75 @@ def _abstract_eval(*avals, template: Template):
     return template.ct_avals[0] if len(template.ct_avals) == 1 else list(template.ct_avals)
 
 
-_NO_ACC = ((True,), (False,))  # the `bwd` variants of one cotangent and one tangent input
-_ACC = ((True,), (True,))
+_KEYS = ((1, 0), (1, 1))  # one cotangent, without and with an accumulated one
 
 
 def _transpose(cts, *args, acc, template: Template):
     t = template
-    if t.simple and type(cts) is Array and core._ctx.trace is eval_trace:
+    n_tan = t.n_tan
+    if n_tan == 1 and type(cts) is Array and core._ctx.trace is eval_trace:
         # One cotangent, one tangent input: the common case, without the general loops.
         vals = [cts._value]
         for r in args[1:]:
             vals.append(r._value if type(r) is Array else core.to_numpy(r))
         a0 = acc[0]
-        if a0 is None:
-            fn, out_mask, out_weak = t.bwd.get(_NO_ACC) or _backward(t, *_NO_ACC)
-        elif type(a0) is Array:
-            vals.append(a0._value)
-            fn, out_mask, out_weak = t.bwd.get(_ACC) or _backward(t, *_ACC)
-        else:
-            fn = None
-        if fn is not None:
+        if a0 is None or type(a0) is Array:
+            if a0 is None:
+                key = _KEYS[0]
+            else:
+                vals.append(a0._value)
+                key = _KEYS[1]
+            fn, out_mask, out_weak = t.bwd.get(key) or _backward(t, *key)
             res = [None] * len(args)
             if out_mask[0]:
-                a = Array.__new__(Array)
+                a = res[0] = Array.__new__(Array)
                 a._value = fn(*vals)[0]
                 a.weak_type = out_weak[0]
-                res[0] = a
             return res
-    n_tan = t.n_tan
+    if core._ctx.trace is eval_trace:
+        # Run the compiled transpose for this pattern of present cotangents (ct_bits) and
+        # already accumulated ones (acc_bits): its operands are those cotangents, the
+        # residuals, then the accumulated cotangents.
+        vals = []
+        ct_bits = 0
+        bit = 1
+        for c in (cts,) if t.prim is linearized_p else cts:
+            if type(c) is Array:
+                vals.append(c._value)
+                ct_bits |= bit
+            elif type(c) is not ad.Zero:
+                break
+            bit <<= 1
+        else:
+            for r in args[n_tan:]:
+                vals.append(r._value if type(r) is Array else core.to_numpy(r))
+            acc_bits = 0
+            bit = 1
+            for i in range(n_tan):
+                a = acc[i]
+                if a is not None:
+                    if type(a) is not Array:
+                        break
+                    vals.append(a._value)
+                    acc_bits |= bit
+                bit <<= 1
+            else:
+                key = (ct_bits, acc_bits)
+                fn, out_mask, out_weak = t.bwd.get(key) or _backward(t, ct_bits, acc_bits)
+                outs = iter(fn(*vals))
+                weak = iter(out_weak)
+                new = Array.__new__
+                res = [None] * len(args)
+                for i, m in enumerate(out_mask):
+                    if m:
+                        a = res[i] = new(Array)
+                        a._value = next(outs)
+                        a.weak_type = next(weak)
+                return res
+    # Under another trace (jit or vmap of a pullback): transpose the jaxpr in place.
     if t.prim is linearized_p:
         cts = [cts]
     n_rest = len(args) - n_tan
-    if core._ctx.trace is eval_trace:
-        vals = []
-        ct_mask = []
-        for c in cts:
-            if type(c) is Array:
-                vals.append(c._value)
-                ct_mask.append(True)
-            elif type(c) is ad.Zero:
-                ct_mask.append(False)
-            else:
-                break
-        else:
-            for a in args[n_tan:]:
-                vals.append(a._value if type(a) is Array else core.to_numpy(a))
-            acc_mask = []
-            for a in acc[:n_tan]:
-                if a is None:
-                    acc_mask.append(False)
-                elif type(a) is Array:
-                    vals.append(a._value)
-                    acc_mask.append(True)
-                else:
-                    break
-            else:
-                key = (tuple(ct_mask), tuple(acc_mask))
-                fn, out_mask, out_weak = t.bwd.get(key) or _backward(t, *key)
-                outs = iter(zip(fn(*vals), out_weak))
-                new = Array.__new__
-                res = []
-                for m in out_mask:
-                    if m:
-                        o, w = next(outs)
-                        a = new(Array)
-                        a._value = o
-                        a.weak_type = w
-                        res.append(a)
-                    else:
-                        res.append(None)
-                return res + [None] * n_rest
-    # Under another trace (jit or vmap of a pullback): transpose the jaxpr in place.
     undefined = [ad.UndefinedPrimal(a.aval) for a in args[:n_tan]]
     cts_in = ad.backward_pass(
         t.linear, [], [*undefined, *args[n_tan:]], list(cts), [*acc[:n_tan], *[None] * n_rest]

@@ -88,6 +88,24 @@ def _canonicalize_precision(precision: Any) -> tuple[Precision, Precision] | Non
 
 def _canonicalize_dims(dimension_numbers: Any) -> DimensionNumbers:
     try:
+        # Dimension numbers seen before (as hashable tuples): their canonical form.
+        return _canonical_dims[dimension_numbers]
+    except (KeyError, TypeError):
+        pass
+    dims = _canonicalize_dims_uncached(dimension_numbers)
+    try:
+        if len(_canonical_dims) < 4096:
+            _canonical_dims[dimension_numbers] = dims
+    except TypeError:  # unhashable (lists)
+        pass
+    return dims
+
+
+_canonical_dims: dict = {}
+
+
+def _canonicalize_dims_uncached(dimension_numbers: Any) -> DimensionNumbers:
+    try:
         (lc, rc), (lb, rb) = dimension_numbers
         return (
             (tuple(int(d) for d in lc), tuple(int(d) for d in rc)),

@@ -50,8 +50,19 @@ def _pet(preferred_element_type: Any) -> Any:
     return None if preferred_element_type is None else P.user_dtype(preferred_element_type, "dot")
 
 
+_MATRIX_PRODUCT = (((1,), (0,)), ((), ()))
+
+
 def matmul(a: Any, b: Any, *, precision: Any = None, preferred_element_type: Any = None) -> Any:
     """Matrix product with NumPy's rules: 1-D operands are vectors, leading axes broadcast."""
+    if precision is None and preferred_element_type is None:
+        # Two matrices of one type (the common case): the product the general path below
+        # makes, without its bookkeeping.
+        dt = P.same_dtypes(P.RESULT_TYPE, a, b)
+        if dt is not None:
+            sa, sb = shape(a), shape(b)
+            if len(sa) == 2 and len(sb) == 2 and sa[1] == sb[0]:
+                return lax.dot_general(a, b, _MATRIX_PRODUCT, preferred_element_type=dt)
     a, b = _operands("matmul", a, b)
     pet = _pet(preferred_element_type)
     sa, sb = shape(a), shape(b)
