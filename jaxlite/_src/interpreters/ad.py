@@ -109,6 +109,8 @@ class JVPTrace(core.Trace):
     # linearization (see `linear_cache`).
     cached = False
     templated = 0  # equations staged from cached linearizations
+    tape: list | None = None  # their templates and tangent inputs (see linear_cache)
+    var_ids: dict
 
     def __init__(self, parent: core.Trace):
         self.parent = parent
@@ -233,10 +235,19 @@ def linearize_flat(f: Callable, primals: Sequence[Any], dce: bool = True):
     tangents of `primals` to the nonzero output tangents; with `dce=False` (for a backward
     pass) it may keep linear equations that do not reach the outputs.
     """
+    return _linearize(f, primals, dce)[:3]
+
+
+def _linearize(f: Callable, primals: Sequence[Any], dce: bool):
+    """`linearize_flat`, plus the key of the whole backward pass (`linear_cache.tape_key`)
+    when only cached linearizations were staged, else None."""
     parent = core.current_trace()
     ptrace = pe.JaxprTrace(parent, known_eval=True, name="linearize")
     jtrace = JVPTrace(ptrace)
-    jtrace.cached = parent is core.eval_trace and linear_cache.enabled
+    if parent is core.eval_trace and linear_cache.enabled:
+        jtrace.cached = True
+        jtrace.tape = []
+        jtrace.var_ids = {}
     ins = []
     for p in primals:
         aval = p.aval if type(p) is Array else get_aval(p)
@@ -245,6 +256,10 @@ def linearize_flat(f: Callable, primals: Sequence[Any], dce: bool = True):
         # Integer/bool inputs have float0 tangents, which no rule can consume: they keep their
         # linear-jaxpr argument but get a symbolic Zero tangent.
         ins.append(JVPTracer(jtrace, p, t if tan is aval else Zero(tan)))
+    if jtrace.cached:
+        ids = jtrace.var_ids
+        for v in ptrace.invars:
+            ids[v] = len(ids)
     with set_current_trace(jtrace):
         outs = f(*ins)
     primals_out, tangents_out = [], []
@@ -259,8 +274,8 @@ def linearize_flat(f: Callable, primals: Sequence[Any], dce: bool = True):
     # Only cached linearizations staged: every equation is linear, and the backward pass
     # skips those whose outputs get no cotangent, so DCE would change nothing it runs.
     if not dce and jtrace.templated == len(ptrace.eqns):
-        return primals_out, linear, out_nonzero
-    return primals_out, pe.dce_closed(linear), out_nonzero
+        return primals_out, linear, out_nonzero, linear_cache.tape_key(jtrace, linear)
+    return primals_out, pe.dce_closed(linear), out_nonzero, None
 
 
 class UndefinedPrimal:
@@ -383,11 +398,15 @@ def backward_pass(
 
 def vjp_flat(f: Callable, primals: Sequence[Any]):
     """Returns `(primals_out, f_vjp)` with `f_vjp(cts) -> cotangents per primal` (maybe Zero)."""
-    primals_out, linear, out_nonzero = linearize_flat(f, primals, dce=False)
+    primals_out, linear, out_nonzero, key = _linearize(f, primals, dce=False)
     out_avals = [get_aval(p).to_tangent_aval() for p in primals_out]
 
     def f_vjp(cts: Sequence[Any]) -> list:
         cts = [c for c, nz in zip(cts, out_nonzero, strict=True) if nz]
+        if key is not None and core._ctx.trace is core.eval_trace:
+            out = linear_cache.whole_backward(key, linear, cts)
+            if out is not None:
+                return out
         args = [UndefinedPrimal(v.aval) for v in linear.jaxpr.invars]
         return backward_pass(linear.jaxpr, linear.consts, args, cts)
 

@@ -151,6 +151,18 @@ def linearize_primitive(jtrace, prim, args, params):
         outs.append(a)
     n_out = entry.n_out
     jtrace.templated += 1
+    tape = jtrace.tape
+    if tape is not None:
+        # Record the template and where its tangents come from (ids of the linearize trace's
+        # variables in creation order), for the whole backward pass's cache key.
+        ids = jtrace.var_ids
+        tape.append(entry)
+        for v in invars:
+            i = ids.get(v)
+            if i is None:  # made by a rule-by-rule step: no whole backward pass
+                jtrace.tape = None
+                break
+            tape.append(i)
     # The staged equation takes the distinct nonzero tangents, then the residuals, which
     # become constvars (fresh objects: no existing constvar can hold them).
     ptrace = jtrace.parent
@@ -164,9 +176,14 @@ def linearize_primitive(jtrace, prim, args, params):
     if entry.single:
         v = Var(entry.ct_avals[0])
         ptrace.eqns.append(JaxprEqn(linearized_p, invars, [v], entry.params))
+        if jtrace.tape is not None:
+            ids[v] = len(ids)
         return JVPTracer(jtrace, outs[0], JaxprTracer(ptrace, v.aval, v))
     outvars = [Var(a) for a in entry.ct_avals]
     ptrace.eqns.append(JaxprEqn(entry.prim, invars, outvars, entry.params))
+    if jtrace.tape is not None:
+        for v in outvars:
+            ids[v] = len(ids)
     tangent_out = iter(outvars)
     res = []
     for p, nz in zip(outs[:n_out], entry.out_nonzero):
@@ -375,8 +392,93 @@ for _p in (linearized_p, linearized_multi_p):
     _p.transpose_accumulates = True
 
 
+# ----------------------------------------------------------------------------------------------
+# The whole backward pass of an eager linearize that staged only cached linearizations: once
+# the same sequence of templates, wired the same way, has been transposed twice, its backward
+# pass is traced once (through the same transposes) and compiled into one NumPy function.
+
+_whole: dict = {}
+
+
+def tape_key(jtrace, linear) -> tuple | None:
+    """The structure of `linear` as recorded while staging it: templates, where their tangents
+    come from, which variables are outputs, the input types. None if it was not recorded."""
+    tape = jtrace.tape
+    if tape is None:
+        return None
+    ids = jtrace.var_ids
+    outs = []
+    for v in linear.jaxpr.outvars:
+        i = ids.get(v)
+        if i is None:
+            return None
+        outs.append(i)
+    ins = [v.aval for v in linear.jaxpr.invars]
+    return (tuple(tape), tuple(outs), *[(a.shape, a.dtype, a.weak_type) for a in ins])
+
+
+def whole_backward(key: tuple, linear, cts) -> list | None:
+    """The cotangents of `linear`'s inputs from its compiled backward pass (Zero where none),
+    or None for the equation-by-equation backward pass (not compiled yet, or cotangents that
+    are not Arrays of the outputs' types)."""
+    vals = []
+    jaxpr = linear.jaxpr
+    for c, v in zip(cts, jaxpr.outvars, strict=True):
+        if type(c) is not Array:
+            return None
+        a = v.aval
+        cv = c._value
+        if cv.shape != a.shape or cv.dtype != a.dtype or c.weak_type != a.weak_type:
+            return None
+        vals.append(cv)
+    entry = _whole.get(key)
+    if type(entry) is not tuple:
+        seen = (entry or 0) + 1
+        if seen < _BUILD_AT:
+            if len(_whole) > 256:
+                _whole.clear()
+            _whole[key] = seen
+            return None
+        entry = _whole[key] = _compile_backward(linear)
+    fn, out_mask, out_weak = entry
+    for r in linear.consts:
+        vals.append(r._value if type(r) is Array else core.to_numpy(r))
+    outs = iter(fn(*vals))
+    weak = iter(out_weak)
+    new = Array.__new__
+    res = []
+    for v, m in zip(jaxpr.invars, out_mask):
+        if m:
+            a = new(Array)
+            a._value = next(outs)
+            a.weak_type = next(weak)
+            res.append(a)
+        else:
+            res.append(ad.Zero(v.aval))
+    return res
+
+
+def _compile_backward(linear) -> tuple:
+    jaxpr = linear.jaxpr
+    n_ct = len(jaxpr.outvars)
+    out_mask: list[bool] = []
+
+    def backward(*args):
+        cts, res = args[:n_ct], args[n_ct:]
+        undefined = [ad.UndefinedPrimal(v.aval) for v in jaxpr.invars]
+        out = ad.backward_pass(jaxpr, res, undefined, cts)
+        out_mask[:] = [type(c) is not ad.Zero for c in out]
+        return [c for c in out if type(c) is not ad.Zero]
+
+    avals = [v.aval for v in jaxpr.outvars] + [v.aval for v in jaxpr.constvars]
+    with set_current_trace(eval_trace):
+        closed = pe.dce_closed(pe.trace_to_jaxpr(backward, avals, name="transpose"))
+    return compile_eager(closed), tuple(out_mask), [a.weak_type for a in closed.out_avals]
+
+
 def clear_cache(*_):
     _cache.clear()
+    _whole.clear()
 
 
 config.add_listener(clear_cache)  # x64 changes what the rules stage

@@ -440,6 +440,7 @@ sort_p.impl = _sort_impl
 sort_p.abstract_eval = _sort_abstract_eval
 sort_p.weak_type_rule = _sort_weak
 sort_p.eval_impl = core.eager_impl(sort_p)
+sort_p.cached_linearize = True
 _checked(sort_p)
 
 
@@ -534,6 +535,7 @@ top_k_p.impl = _top_k_impl
 top_k_p.abstract_eval = _top_k_abstract_eval
 top_k_p.weak_type_rule = lambda w, **p: [w, False]
 top_k_p.eval_impl = core.eager_impl(top_k_p)
+top_k_p.cached_linearize = True
 _checked(top_k_p)
 
 
