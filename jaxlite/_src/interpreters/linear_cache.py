@@ -140,53 +140,63 @@ def linearize_primitive(jtrace, prim, args, params):
         entry = _cache[key] = _build(prim, primals, tangents, params)
         if entry is _FAILED:
             return None
-    # Forward: primal outputs and residuals from one compiled call, wrapped with their avals.
+    # Forward: primal outputs and residuals from one compiled call. The staged equation takes
+    # the distinct nonzero tangents, then the residuals as constvars (fresh Arrays: no
+    # existing constvar holds them).
+    jtrace.templated += 1
+    ptrace = jtrace.parent
+    constvars = ptrace.constvars
+    consts = ptrace.consts
     new = Array.__new__
     outs = []
+    n_out = entry.n_out
     for o, aval in zip(entry.fwd(*vals), entry.out_avals):
         a = new(Array)
         a._value = o
         a.weak_type = aval.weak_type
         a._aval = aval
-        outs.append(a)
-    n_out = entry.n_out
-    jtrace.templated += 1
+        if n_out:
+            outs.append(a)
+            n_out -= 1
+        else:
+            consts.append(a)
+            v = constvars[id(a)] = Var(aval)
+            invars.append(v)
     tape = jtrace.tape
     if tape is not None:
         # Record the template and where its tangents come from (ids of the linearize trace's
         # variables in creation order), for the whole backward pass's cache key.
         ids = jtrace.var_ids
         tape.append(entry)
-        for v in invars:
-            i = ids.get(v)
+        for i in range(entry.n_tan):
+            i = ids.get(invars[i])
             if i is None:  # made by a rule-by-rule step: no whole backward pass
-                jtrace.tape = None
+                tape = jtrace.tape = None
                 break
             tape.append(i)
-    # The staged equation takes the distinct nonzero tangents, then the residuals, which
-    # become constvars (fresh objects: no existing constvar can hold them).
-    ptrace = jtrace.parent
-    constvars = ptrace.constvars
-    consts = ptrace.consts
-    for r in outs[n_out:]:
-        var = constvars[id(r)] = Var(r._aval)
-        consts.append(r)
-        invars.append(var)
     JVPTracer, JaxprTracer = ad.JVPTracer, pe.JaxprTracer
     if entry.single:
         v = Var(entry.ct_avals[0])
         ptrace.eqns.append(JaxprEqn(linearized_p, invars, [v], entry.params))
-        if jtrace.tape is not None:
+        if tape is not None:
             ids[v] = len(ids)
-        return JVPTracer(jtrace, outs[0], JaxprTracer(ptrace, v.aval, v))
+        t = JaxprTracer.__new__(JaxprTracer)
+        t._trace = ptrace
+        t.aval = v.aval
+        t.var = v
+        j = JVPTracer.__new__(JVPTracer)
+        j._trace = jtrace
+        j.primal = outs[0]
+        j.tangent = t
+        return j
     outvars = [Var(a) for a in entry.ct_avals]
     ptrace.eqns.append(JaxprEqn(entry.prim, invars, outvars, entry.params))
-    if jtrace.tape is not None:
+    if tape is not None:
         for v in outvars:
             ids[v] = len(ids)
     tangent_out = iter(outvars)
     res = []
-    for p, nz in zip(outs[:n_out], entry.out_nonzero):
+    for p, nz in zip(outs, entry.out_nonzero):
         if nz:
             v = next(tangent_out)
             res.append(JVPTracer(jtrace, p, JaxprTracer(ptrace, v.aval, v)))
