@@ -34,7 +34,10 @@ from jaxlite._src.jit.codegen import compile_eager
 # A signature's linearization is traced and compiled on its `_BUILD_AT`-th eager call: a
 # one-off call keeps the rule-by-rule path (tracing and compiling cost more than one call).
 _BUILD_AT = 2
-_MAX_ENTRIES = 20_000
+_MAX_ENTRIES = 4096  # signatures remembered (the cache is cleared when it grows past this)
+# Longer backward passes stay equation by equation: compiling costs about ten
+# equation-by-equation passes (~30 us per equation), and the source grows with it.
+_MAX_WHOLE_EQNS = 2000
 
 enabled = True  # tests switch it off to compare with the rule-by-rule path
 _cache: dict = {}
@@ -414,7 +417,7 @@ def tape_key(jtrace, linear) -> tuple | None:
     """The structure of `linear` as recorded while staging it: templates, where their tangents
     come from, which variables are outputs, the input types. None if it was not recorded."""
     tape = jtrace.tape
-    if tape is None:
+    if tape is None or len(linear.jaxpr.eqns) > _MAX_WHOLE_EQNS:
         return None
     ids = jtrace.var_ids
     outs = []
