@@ -9,14 +9,21 @@ So once such a signature has been seen twice, its linearization is traced abstra
 kept as a `Template`:
 
   fwd:    compiled NumPy code, primal operands -> primal outputs and residuals;
-  linear: the jaxpr of the tangent map, (residuals, tangents) -> tangents;
-  bwd:    compiled NumPy code of its transpose, (residuals, cotangents) -> cotangents.
+  linear: the jaxpr of the tangent map, (tangents, residuals) -> tangents;
+  bwd:    compiled NumPy code of its transpose, one per pattern of present cotangents and
+          already accumulated ones, (cotangents, residuals, accumulated) -> totals.
 
 A call then runs `fwd` and stages one `linearized` equation, which the backward pass
-transposes by running `bwd`. These are the operations the rules perform one by one (the
-code generator lowers each to the NumPy call the eager path makes), so the numbers are the
-same with fewer Python steps. Under any other trace (jit or vmap of a pullback, linearize's
-tangent map) the equation is the `linear` jaxpr evaluated in place.
+transposes by running `bwd` (`transpose_accumulates`: it adds to the cotangents accumulated
+so far, in the order the rule-by-rule transposes would). These are the operations the rules
+perform one by one (the code generator lowers each to the NumPy call the eager path makes),
+so the numbers are the same, bit for bit, with fewer Python steps. Under any other trace
+(jit or vmap of a pullback, linearize's tangent map) the equation is the `linear` jaxpr
+evaluated in place.
+
+When a linearize stages only such equations, it records their templates and wiring; the
+second time the same structure is transposed, its whole backward pass is traced (through the
+same transposes) and compiled into one NumPy function (`whole_backward`).
 """
 
 from __future__ import annotations
