@@ -211,3 +211,61 @@ def test_whole_backward_pass_with_several_outputs_and_cotangent_types():
     for g, w in zip(got, want):
         np.testing.assert_array_equal(g, w)
         assert g.weak_type == w.weak_type
+
+
+_UNARY = [
+    jnp.sin,
+    jnp.cos,
+    jnp.tan,
+    jnp.tanh,
+    jnp.exp,
+    jnp.expm1,
+    jnp.log1p,
+    jnp.sqrt,
+    jnp.cbrt,
+    jnp.arctan,
+    jnp.arcsinh,
+    jnp.sinh,
+    jnp.cosh,
+    jnp.abs,
+    jnp.square,
+    jnp.reciprocal,
+    lambda x: x**3,
+    lambda x: x**-2,
+    lax.logistic,
+    lax.erf,
+    lax.rsqrt,
+    lax.lgamma,
+    lax.digamma,
+    jnp.cumsum,
+    jnp.cumprod,
+    lambda x: jnp.sort(x)[::-1],
+    jnp.max,
+    jnp.prod,
+    lambda x: jnp.sum(x * x) ** 0.5,
+    lambda x: jnp.clip(x, 0.8, 1.5),
+    lambda x: jnp.where(x > 1.0, x, 2 * x),
+    lambda x: jnp.log(x) / x,
+    lambda x: x**0.7,
+    lambda x: jnp.arctan2(x, 1.5 - x),
+    lambda x: jnp.maximum(x, x[::-1]),
+    lambda x: jnp.concatenate([x, x * 2])[1:-1],
+    lambda x: jnp.pad(x, 2) * x.sum(),
+    lambda x: jnp.outer(x, x).sum(axis=0),
+    lambda x: x.reshape(2, 3).T @ x[:2],
+]
+
+
+@pytest.mark.parametrize("i", range(len(_UNARY)))
+def test_cached_path_bit_for_bit_per_function(monkeypatch, i):
+    f = _UNARY[i]
+    x = jnp.asarray(np.linspace(0.6, 1.9, 6, dtype=F32))
+    g = jaxlite.grad(lambda x: jnp.sum(jnp.sin(f(x))))
+    monkeypatch.setattr(lc, "enabled", False)
+    want = g(x)
+    monkeypatch.setattr(lc, "enabled", True)
+    lc.clear_cache()
+    for _ in range(4):
+        got = g(x)
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+        assert got.dtype == want.dtype and got.weak_type == want.weak_type
