@@ -356,3 +356,10 @@ def test_searchsorted_nan_last_and_int32_like_jax(side):
     assert got.dtype == want.dtype == np.int32
     with jaxlite.enable_x64(True):  # positions stay int32 under x64, as in JAX
         assert jnp.searchsorted(jnp.arange(4), 2).dtype == np.int32
+
+
+def test_take_float_indices_error_matches_jax(jax_np):
+    for m in (jax_np, jnp):
+        for idx in (m.asarray([1.0]), 1.0):
+            with pytest.raises(ValueError, match="indices must have an integer type"):
+                m.take(m.arange(5.0), idx)

@@ -160,3 +160,25 @@ def test_reductions_under_vmap_and_jit():
     np.testing.assert_allclose(np.asarray(out), np.var(np.asarray(x), axis=1), rtol=1e-5)
     out = jaxlite.jit(lambda v: jnp.argmax(v, axis=-1))(x)
     np.testing.assert_array_equal(np.asarray(out), np.argmax(np.asarray(x), axis=-1))
+
+
+def test_scalar_cumulative_and_complex_masked_extrema_match_jax():
+    jax_np = pytest.importorskip("jax").numpy
+    c = np.asarray([1 + 2j, 3j, 2 + 0j], np.complex64)
+    mask = np.asarray([True, False, True])
+    cases = [
+        lambda m: m.cumsum(m.asarray(2.0), axis=0),
+        lambda m: m.cumsum(2.0, axis=-1),
+        lambda m: m.cumprod(3, axis=0),
+        lambda m: m.max(m.asarray(c), where=mask, initial=0j),
+        lambda m: m.min(m.asarray(c), where=mask, initial=5 + 5j),
+        lambda m: m.max(m.asarray(c), where=mask, initial=m.asarray(3.0 + 0j)),
+    ]
+    for case in cases:
+        want, got = case(jax_np), case(jnp)
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+        assert got.dtype == want.dtype and got.shape == want.shape
+    # A scalar has one axis here: axis 1 is out of bounds, with JAX's error type.
+    for m in (jax_np, jnp):
+        with pytest.raises(ValueError, match="axis 1 is out of bounds for array of dimension 1"):
+            m.cumsum(2.0, axis=1)

@@ -540,7 +540,7 @@ def take(
     if isinstance(idx, np.ndarray) or isinstance(idx, np.generic):
         idx = np.asarray(idx)
     if dtype_of(idx).kind not in "iu":
-        raise TypeError(f"take: indices must be integers, got {dtype_of(idx)}")
+        raise ValueError(f"indices must have an integer type, got {dtype_of(idx)}")
     entries: list[tuple] = [("slice", slice(None))] * nd
     entries[axis] = ("arr", idx, 1)
     plan = _Plan(shape(x), entries)

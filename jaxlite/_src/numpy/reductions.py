@@ -134,7 +134,9 @@ def _reduction(
                     f"reduction operation {name} does not have an identity, so to "
                     "use a where mask one has to specify 'initial'"
                 )
-            ident = _min_or_max_identity(name, dt)
+            # Complex values have no identity for max/min: masked entries take `initial`,
+            # which the result includes anyway.
+            ident = initial if dt.kind == "c" else _min_or_max_identity(name, dt)
         else:
             ident = identity
         x = where(where_, x, const(dt, ident))
@@ -568,9 +570,9 @@ def nanmean(a: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False)
 
 def _cumulative(name: str, a: Any, axis: Any, dtype: Any, lax_fn: Callable, promote: bool) -> Any:
     x = _arr(name, a)
-    if axis is None:
+    if axis is None or not shape(x):  # a scalar counts as one element along axis 0, as JAX
         x = lax.reshape(x, (int(np.prod(shape(x), dtype=np.int64)),))
-        axis = 0
+        axis = 0 if axis is None else axis
     ax = canonicalize_axis(operator.index(axis), len(shape(x)))
     av = P.aval(x)
     if dtype is not None:
