@@ -107,10 +107,11 @@ def _bid_lower(in_avals, out_avals, *, shape, broadcast_dimensions, sharding=Non
     if out.size <= _SMALL_BROADCAST:
         # A small result is cheaper to fill than np.broadcast_to's view is to build.
         empty, copyto, dtype = np.empty, np.copyto, out.dtype
+        reshape = expanded != x.shape
 
         def fill(v):
             res = empty(shape, dtype)
-            copyto(res, v if expanded == x.shape else v.reshape(expanded))
+            copyto(res, v.reshape(expanded) if reshape else v)
             return res
 
         return fill
