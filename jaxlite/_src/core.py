@@ -212,8 +212,10 @@ class Primitive:
         self.lower: Callable | None = None
 
     def bind(self, *args, **params):
+        if not _tracing:  # eager fast path: skip the interpreter call
+            return self.eval_impl(*args, **params)
         trace = _ctx.trace
-        if trace is eval_trace:  # eager fast path: skip the interpreter call
+        if trace is eval_trace:
             return self.eval_impl(*args, **params)
         return trace.process_primitive(self, args, params)
 
@@ -256,6 +258,12 @@ class _TraceContext(threading.local):
 
 _ctx = _TraceContext()
 
+# The `set_current_trace` contexts now open with a transformation's trace, in any thread.
+# Empty means every thread evaluates eagerly, which the eager fast paths test with `not
+# _tracing` (a plain list is several times cheaper to read than the thread-local `_ctx`);
+# otherwise they ask `_ctx`. Appending and removing are atomic, so threads need no lock.
+_tracing: list = []
+
 
 class set_current_trace:
     """Context manager making `trace` the current trace."""
@@ -267,10 +275,14 @@ class set_current_trace:
 
     def __enter__(self):
         self.prev = _ctx.trace
-        _ctx.trace = self.trace
+        _ctx.trace = trace = self.trace
+        if trace is not eval_trace:
+            _tracing.append(self)
 
     def __exit__(self, *exc):
         _ctx.trace = self.prev
+        if self.trace is not eval_trace:
+            _tracing.remove(self)
 
 
 def current_trace() -> Trace:

@@ -157,6 +157,7 @@ def _rounded_from_f64(ufunc: Callable) -> Callable:
         return ufunc(x)
 
     impl.__name__ = ufunc.__name__
+    impl.rounded_ufunc = ufunc  # type: ignore[attr-defined]  (jnp's eager path inlines it)
     return impl
 
 

@@ -40,13 +40,14 @@ from jaxlite._src.numpy import _lax as lax
 
 PY_SCALARS = frozenset((bool, int, float, complex))
 _ctx = core._ctx
+_tracing = core._tracing
 _eval_trace = core.eval_trace
 wrap = core._wrap
 
 
 def is_eager() -> bool:
     """True when no transformation is active (operations run on NumPy right away)."""
-    return _ctx.trace is _eval_trace
+    return not _tracing or _ctx.trace is _eval_trace
 
 
 # Python ints are parsed as the default int type, as JAX does for arguments of its jitted

@@ -23,6 +23,7 @@ from jaxlite._src.numpy.promotion import ANY, dtype_of, wrap
 
 _ctx = P._ctx
 _eval_trace = P._eval_trace
+_tracing = P._tracing
 
 _FLOATS = frozenset(np.dtype(t) for t in (np.float16, np.float32, np.float64))
 _NUMBERS = _FLOATS | frozenset(
@@ -129,7 +130,7 @@ def _unary(name: str, lax_name: str, promote: Callable, fast_dtypes: frozenset, 
         weak_outs = _weak_outs(prim, 1)
     weak_out = weak_outs[0]
     lax_fn = lax.lookup(lax_name)
-    ctx, ev, new = _ctx, _eval_trace, Array.__new__
+    ctx, ev, new, tracing = _ctx, _eval_trace, Array.__new__, _tracing
     unchanged, simple_one = P.unchanged, P.simple_one
 
     def slow(x):
@@ -137,7 +138,7 @@ def _unary(name: str, lax_name: str, promote: Callable, fast_dtypes: frozenset, 
         return getattr(lax, lax_name)(P.keep_scalar(x, y))
 
     def f(x, /):
-        if ctx.trace is ev:
+        if not tracing or ctx.trace is ev:
             if type(x) is Array:
                 v = x._value
                 if v.dtype in fast_set:
@@ -155,7 +156,27 @@ def _unary(name: str, lax_name: str, promote: Callable, fast_dtypes: frozenset, 
             return lax_fn(x)
         return slow(x)
 
-    return _name(f, name, doc)
+    rounded = getattr(impl, "rounded_ufunc", None)
+    if rounded is None:
+        return _name(f, name, doc)
+    # A float32 kernel computed in float64 and rounded (see `rules._rounded_from_f64`):
+    # the commonest case, a strong float32 Array of rank >= 1, inlines the implementation.
+    rounded_set = fast_set & {np.dtype(np.float32)}
+    f64, ndarray, general = np.float64, np.ndarray, f
+
+    def f_rounded(x, /):
+        if type(x) is Array and (not tracing or ctx.trace is ev) and not x.weak_type:
+            v = x._value
+            dt = v.dtype
+            if dt in rounded_set and type(v) is ndarray and v.ndim:
+                w = v.astype(f64)
+                a = new(Array)
+                a._value = rounded(w, w).astype(dt)
+                a.weak_type = weak_out
+                return a
+        return general(x)
+
+    return _name(f_rounded, name, doc)
 
 
 def _binary(
@@ -197,7 +218,7 @@ def _binary(
     traced_set = frozenset(d for d in fast_set if not (lax_name in _ORDERED and d.kind == "c"))
     lax_fn = lax.lookup(lax_name)
     is_ufunc = isinstance(impl, np.ufunc)
-    ctx, ev, new = _ctx, _eval_trace, Array.__new__
+    ctx, ev, new, tracing = _ctx, _eval_trace, Array.__new__, _tracing
     unchanged, simple_pair = P.unchanged, P.simple_pair
     fops, iops = _float_operands, _int_operands
 
@@ -287,7 +308,7 @@ def _binary(
         return None
 
     def f(x, y, /):
-        if ctx.trace is ev:
+        if not tracing or ctx.trace is ev:
             # The commonest case inline: two strong Arrays of one dtype (and shape, unless
             # NumPy broadcasts them as jnp does).
             if type(x) is Array and type(y) is Array:
@@ -316,7 +337,7 @@ def _binary(
         return slow(x, y)
 
     def op(self, other):
-        if ctx.trace is ev:
+        if not tracing or ctx.trace is ev:
             # Inline: a strong Array with a Python float (`x * 2.0`) or with a strong Array
             # of its dtype (`x + y`); else the general fast path.
             if type(self) is Array:
@@ -360,7 +381,7 @@ def _binary(
         return NotImplemented
 
     def rop(self, other):
-        out = fast(other, self) if ctx.trace is ev else traced(other, self)
+        out = fast(other, self) if not tracing or ctx.trace is ev else traced(other, self)
         if out is not None:
             return out
         if type(other) in _OPERAND_TYPES or P.is_arraylike(other):
@@ -375,7 +396,7 @@ def _binary(
 def eager_value(x: Any, fast_set: frozenset) -> Any:
     """The NumPy value of `x` when it may skip promotion and `bind`: an Array, with no
     transformation active, of a dtype in `fast_set`, that promotion leaves as it is. Else None."""
-    if type(x) is Array and _ctx.trace is _eval_trace:
+    if type(x) is Array and (not _tracing or _ctx.trace is _eval_trace):
         v = x._value
         if v.dtype in fast_set and (not x.weak_type or P.unchanged(P.ANY, v.dtype, True)):
             return v

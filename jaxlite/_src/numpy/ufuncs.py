@@ -37,6 +37,7 @@ from jaxlite._src.numpy.ufunc_base import (  # noqa: F401  (const helpers are us
     _eval_trace,
     _name,
     _prim,
+    _tracing,
     _unary,
     const,
     const_like,
@@ -580,7 +581,7 @@ def power(x1: Any, x2: Any, /) -> Any:
     """Elementwise `x1 ** x2`. A concrete integer exponent uses `lax.integer_pow`; an integer
     array exponent of a float base goes to `lax.pow` unpromoted (so the derivative in `x1`
     exists at 0), as in JAX."""
-    if type(x2) is int and type(x1) is Array and _ctx.trace is _eval_trace:
+    if type(x2) is int and type(x1) is Array and (not _tracing or _ctx.trace is _eval_trace):
         # Eager `x ** 2`: integer_pow's implementation directly (as `bind` would call it).
         v = x1._value
         dt = v.dtype
