@@ -269,3 +269,72 @@ def test_cached_path_bit_for_bit_per_function(monkeypatch, i):
         got = g(x)
         np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
         assert got.dtype == want.dtype and got.weak_type == want.weak_type
+
+
+@jaxlite.custom_jvp
+def _soft(x):
+    return jnp.tanh(x)
+
+
+@_soft.defjvp
+def _soft_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    y = jnp.tanh(x)
+    return y, t * (1.0 - y * y)
+
+
+def _midway(x, y):
+    # Cached steps are recorded on the tape; the custom rule needs tracers, so the tape
+    # becomes equations there. Values recorded before then are used afterwards by a cached
+    # step, by a rule-by-rule step (a jit call) and as outputs.
+    a = jnp.sin(x) * y
+    b = jnp.cumsum(a)
+    c = _soft(b)
+    d = a * c + jaxlite.jit(lambda u: u * u)(b)
+    return d, a, x, jnp.sum(d * y)
+
+
+def test_tape_turned_into_equations_midway_matches_rule_by_rule(monkeypatch):
+    x, y = _rng_arrays((5,), (5,), seed=10)
+    cts = tuple(_rng_arrays((5,), (5,), (5,), (), seed=11))
+
+    def run():
+        outs, pullback = jaxlite.vjp(_midway, x, y)
+        return outs, pullback(cts)
+
+    monkeypatch.setattr(lc, "enabled", False)
+    want = run()
+    monkeypatch.setattr(lc, "enabled", True)
+    lc.clear_cache()
+    for _ in range(4):
+        got = run()
+        for g, w in zip(jaxlite.tree_util.tree_leaves(got), jaxlite.tree_util.tree_leaves(want)):
+            np.testing.assert_array_equal(np.asarray(g), np.asarray(w))
+            assert g.dtype == w.dtype and g.weak_type == w.weak_type
+    assert any(type(v) is lc.Template for v in lc._cache.values())
+
+
+def test_tape_with_inputs_as_outputs_integer_inputs_and_repeated_pullbacks():
+    (x,) = _rng_arrays((3,), seed=12)
+    n = jnp.arange(3)
+
+    def f(x, n):
+        return x, jnp.sin(x) * n, n
+
+    lc.clear_cache()
+    for _ in range(4):
+        (a, b, c), pullback = jaxlite.vjp(f, x, n)
+        ct = (jnp.ones(3), jnp.full(3, 2.0, F32), np.zeros(3, jaxlite.dtypes.float0))
+        for _ in range(2):  # a pullback may run more than once
+            gx, gn = pullback(ct)
+            np.testing.assert_allclose(gx, 1.0 + 2.0 * np.cos(x) * np.asarray(n), rtol=1e-6)
+            assert gn.dtype == jaxlite.dtypes.float0
+        # After compiled runs, the same pullback still works under vmap.
+        rows = jaxlite.vmap(lambda s: pullback((s, s, ct[2]))[0])(jnp.eye(3, dtype=F32))
+        np.testing.assert_allclose(rows, np.diag(1.0 + np.cos(x) * np.asarray(n)), rtol=1e-6)
+    assert any(type(v) is tuple for v in lc._whole.values())
+    g = jaxlite.grad(lambda x, n: jnp.sum(jnp.sin(x) * n), allow_int=True, argnums=(0, 1))
+    for _ in range(3):
+        gx, gn = g(x, n)
+    np.testing.assert_allclose(gx, np.cos(x) * np.asarray(n), rtol=1e-6)
+    assert gn.dtype == jaxlite.dtypes.float0

@@ -106,18 +106,25 @@ class JVPTracer(Tracer):
 class JVPTrace(core.Trace):
     name = "jvp"
     # Set by the eager linearize: a primitive with `cached_linearize` may take its cached
-    # linearization (see `linear_cache`).
+    # linearization, and while `lazy` the steps are recorded on a tape rather than staged as
+    # equations (see `linear_cache`).
     cached = False
-    templated = 0  # equations staged from cached linearizations
-    tape: list | None = None  # their templates and tangent inputs (see linear_cache)
-    var_ids: dict
+    lazy = False
+    tape: list | None  # the steps' templates and their tangents' numbers
+    res: list | None  # the steps' residuals
+    n_ids: int  # tangents numbered so far (inputs first)
+    in_avals: list  # the inputs' tangent types
+    tracers: list  # once turned into equations: a tracer per tangent number
 
     def __init__(self, parent: core.Trace):
         self.parent = parent
 
     def unpack(self, x):
         if isinstance(x, JVPTracer) and x._trace is self:
-            return x.primal, x.tangent
+            t = x.tangent
+            if type(t) is linear_cache.TapeTangent:
+                t = x.tangent = linear_cache.resolve(self, t)
+            return x.primal, t
         return x, None
 
     def process_primitive(self, prim, args, params):
@@ -132,6 +139,8 @@ class JVPTrace(core.Trace):
             if type(x) is JVPTracer and x._trace is self:
                 primals.append(x.primal)
                 t = x.tangent
+                if type(t) is linear_cache.TapeTangent:
+                    t = x.tangent = linear_cache.resolve(self, t)
                 tangents.append(t)
                 if type(t) is not Zero:
                     nonzero = True
@@ -239,42 +248,61 @@ def linearize_flat(f: Callable, primals: Sequence[Any], dce: bool = True):
 
 
 def _linearize(f: Callable, primals: Sequence[Any], dce: bool):
-    """`linearize_flat`, plus the key of the whole backward pass (`linear_cache.tape_key`)
-    when only cached linearizations were staged, else None."""
+    """`linearize_flat`, plus the key of the whole backward pass when every step took a
+    cached linearization, else None. Then, without `dce`, the linear map is returned as a
+    `linear_cache.LazyLinear` (its jaxpr is built only if the backward pass needs it)."""
     parent = core.current_trace()
     ptrace = pe.JaxprTrace(parent, known_eval=True, name="linearize")
     jtrace = JVPTrace(ptrace)
-    if parent is core.eval_trace and linear_cache.enabled:
-        jtrace.cached = True
-        jtrace.tape = []
-        jtrace.var_ids = {}
     ins = []
-    for p in primals:
-        aval = p.aval if type(p) is Array else get_aval(p)
-        tan = aval.to_tangent_aval()
-        t = ptrace.new_arg(tan)
-        # Integer/bool inputs have float0 tangents, which no rule can consume: they keep their
-        # linear-jaxpr argument but get a symbolic Zero tangent.
-        ins.append(JVPTracer(jtrace, p, t if tan is aval else Zero(tan)))
-    if jtrace.cached:
-        ids = jtrace.var_ids
-        for v in ptrace.invars:
-            ids[v] = len(ids)
+    if parent is core.eval_trace and linear_cache.enabled:
+        # Eager: record cached steps on a tape (see `linear_cache`); the linear jaxpr's
+        # inputs are made when the tape is turned into equations.
+        jtrace.cached = jtrace.lazy = True
+        jtrace.tape = []
+        jtrace.res = []
+        jtrace.in_avals = avals = []
+        TapeTangent = linear_cache.TapeTangent
+        for i, p in enumerate(primals):
+            aval = p.aval if type(p) is Array else get_aval(p)
+            tan = aval.to_tangent_aval()
+            avals.append(tan)
+            # Integer/bool inputs have float0 tangents, which no rule can consume: they keep
+            # their linear-jaxpr argument but get a symbolic Zero tangent.
+            t = TapeTangent(i, tan) if tan is aval else Zero(tan)
+            ins.append(JVPTracer(jtrace, p, t))
+        jtrace.n_ids = len(primals)
+    else:
+        for p in primals:
+            aval = p.aval if type(p) is Array else get_aval(p)
+            tan = aval.to_tangent_aval()
+            t = ptrace.new_arg(tan)
+            ins.append(JVPTracer(jtrace, p, t if tan is aval else Zero(tan)))
     with set_current_trace(jtrace):
         outs = f(*ins)
     primals_out, tangents_out = [], []
     for o in outs:
-        p, t = jtrace.unpack(o)
+        if type(o) is JVPTracer and o._trace is jtrace:
+            p, t = o.primal, o.tangent
+        else:
+            p, t = o, None
         if ptrace.is_own(p):
             raise core.InternalError("internal: a primal output depends on tangents")
         primals_out.append(p)
         tangents_out.append(Zero.from_primal_value(p) if t is None else t)
     out_nonzero = [type(t) is not Zero for t in tangents_out]
-    linear = ptrace.to_jaxpr([t for t in tangents_out if type(t) is not Zero])
-    # Only cached linearizations staged: every equation is linear, and the backward pass
-    # skips those whose outputs get no cotangent, so DCE would change nothing it runs.
-    if not dce and jtrace.templated == len(ptrace.eqns):
-        return primals_out, linear, out_nonzero, linear_cache.tape_key(jtrace, linear)
+    nonzero = [t for t in tangents_out if type(t) is not Zero]
+    if jtrace.lazy:
+        # Every step was a cached one: every equation is linear, and the backward pass skips
+        # those whose outputs get no cotangent, so DCE would change nothing it runs.
+        lazy = linear_cache.LazyLinear(jtrace, nonzero)
+        if not dce:
+            return primals_out, lazy, out_nonzero, lazy.key
+        return primals_out, pe.dce_closed(lazy.closed()), out_nonzero, None
+    if jtrace.cached:
+        TapeTangent = linear_cache.TapeTangent
+        nonzero = [jtrace.tracers[t.i] if type(t) is TapeTangent else t for t in nonzero]
+    linear = ptrace.to_jaxpr(nonzero)
     return primals_out, pe.dce_closed(linear), out_nonzero, None
 
 
@@ -403,12 +431,15 @@ def vjp_flat(f: Callable, primals: Sequence[Any]):
 
     def f_vjp(cts: Sequence[Any]) -> list:
         cts = [c for c, nz in zip(cts, out_nonzero, strict=True) if nz]
-        if key is not None and core._ctx.trace is core.eval_trace:
-            out = linear_cache.whole_backward(key, linear, cts)
-            if out is not None:
-                return out
-        args = [UndefinedPrimal(v.aval) for v in linear.jaxpr.invars]
-        return backward_pass(linear.jaxpr, linear.consts, args, cts)
+        closed = linear
+        if type(linear) is linear_cache.LazyLinear:
+            if key is not None and core._ctx.trace is core.eval_trace:
+                out = linear_cache.whole_backward(linear, cts)
+                if out is not None:
+                    return out
+            closed = linear.closed()
+        args = [UndefinedPrimal(v.aval) for v in closed.jaxpr.invars]
+        return backward_pass(closed.jaxpr, closed.consts, args, cts)
 
     f_vjp.out_avals = out_avals  # type: ignore[attr-defined]
     return primals_out, f_vjp

@@ -21,9 +21,15 @@ so the numbers are the same, bit for bit, with fewer Python steps. Under any oth
 (jit or vmap of a pullback, linearize's tangent map) the equation is the `linear` jaxpr
 evaluated in place.
 
-When a linearize stages only such equations, it records their templates and wiring; the
-second time the same structure is transposed, its whole backward pass is traced (through the
-same transposes) and compiled into one NumPy function (`whole_backward`).
+An eager linearize first records such steps on a tape rather than staging them: each step
+appends its template, the numbers of its tangents (`TapeTangent`: inputs first, then each
+step's outputs) and its residuals. If every step of the function is a cached one, the tape is
+all the backward pass needs: the second time the same tape (same templates, same wiring) is
+transposed, its whole backward pass is traced (through the same transposes) and compiled into
+one NumPy function (`whole_backward`), and no jaxpr is built at all. The first step that
+needs tracers (a rule-by-rule primitive, a custom rule, a backward pass not compiled yet)
+turns the tape into the `linearized` equations it stands for (`materialize`), and the rest of
+the linearize stages equations as usual.
 """
 
 from __future__ import annotations
@@ -35,6 +41,8 @@ from jaxlite._src.config import config
 from jaxlite._src.core import Array, eval_trace, set_current_trace
 from jaxlite._src.interpreters import ad
 from jaxlite._src.interpreters import partial_eval as pe
+from jaxlite._src.interpreters.ad import JVPTracer
+from jaxlite._src.interpreters.partial_eval import JaxprTracer
 from jaxlite._src.jaxpr import Jaxpr, JaxprEqn, Var, eval_jaxpr
 from jaxlite._src.jit.codegen import compile_eager
 
@@ -76,17 +84,30 @@ class Template:
         return f"<linearized {self.name}>"
 
 
+class TapeTangent:
+    """The tangent of a value while an eager linearize is recorded on its tape only: `i` is
+    its place in the tape's numbering (inputs first, then each step's outputs)."""
+
+    __slots__ = ("i", "aval")
+
+    def __init__(self, i: int, aval):
+        self.i = i
+        self.aval = aval
+
+
 def _split(jtrace, args) -> tuple | None:
-    """`(key_part, primals, tangents, vals, tangent_vars)` for the operands of a call under
-    `jtrace`, or None when the call does not qualify (an operand is neither an Array nor a
-    Python scalar, a tangent is not staged in the linearize trace) or has no nonzero tangent.
-    The key part holds each operand's type and which distinct tangent it carries."""
+    """`(key_part, primals, slots, vals, tangents)` for the operands of a call under `jtrace`,
+    or None when the call does not qualify (an operand is neither an Array nor a Python
+    scalar, a tangent is not the linearize's own) or has no nonzero tangent. The key part
+    holds each operand's type and which distinct tangent it carries (`slots`: its index in
+    `tangents`, or None); `tangents` are tape numbers while recording, else variables."""
+    lazy = jtrace.lazy
     ptrace = jtrace.parent
     key = []
     primals = []
-    tangents = []
+    slots = []
     vals = []
-    tvars: list = []  # the distinct nonzero tangents' variables
+    tans: list = []  # the distinct nonzero tangents' tape numbers or variables
     for x in args:
         if type(x) is ad.JVPTracer and x._trace is jtrace:
             p = x.primal
@@ -98,7 +119,9 @@ def _split(jtrace, args) -> tuple | None:
         if t is Array:
             v = p._value
             vals.append(v)
-            key += (v.shape, v.dtype, p.weak_type)
+            key.append(v.shape)
+            key.append(v.dtype)
+            key.append(p.weak_type)
         elif t in _SCALARS:
             # Python scalars stay constants of the rule (it may look at them): keyed by value,
             # with -0.0 told apart from 0.0; NaN never matches itself, so it does not qualify.
@@ -108,22 +131,34 @@ def _split(jtrace, args) -> tuple | None:
         else:
             return None
         primals.append(p)
-        tangents.append(tan)
-        if tan is None or type(tan) is ad.Zero:
+        tt = type(tan)
+        if tan is None or tt is ad.Zero:
             key.append(None)
-        elif type(tan) is pe.JaxprTracer and tan._trace is ptrace:
-            a = tan.aval
-            var = tan.var
-            if var in tvars:
-                key += (a.dtype, a.weak_type, tvars.index(var))
-            else:
-                key += (a.dtype, a.weak_type, len(tvars))
-                tvars.append(var)
-        else:
+            slots.append(None)
+            continue
+        if tt is TapeTangent:
+            if lazy:
+                ident = tan.i
+            else:  # recorded before the tape was turned into equations
+                tan = jtrace.tracers[tan.i]
+                ident = tan.var
+        elif lazy or tt is not pe.JaxprTracer or tan._trace is not ptrace:
             return None
-    if not tvars:
+        else:
+            ident = tan.var
+        a = tan.aval
+        key.append(a.dtype)
+        key.append(a.weak_type)
+        if ident in tans:
+            slot = tans.index(ident)
+        else:
+            slot = len(tans)
+            tans.append(ident)
+        key.append(slot)
+        slots.append(slot)
+    if not tans:
         return None
-    return key, primals, tangents, vals, tvars
+    return key, primals, slots, vals, tans
 
 
 def linearize_primitive(jtrace, prim, args, params):
@@ -132,7 +167,7 @@ def linearize_primitive(jtrace, prim, args, params):
     split = _split(jtrace, args)
     if split is None:
         return None
-    key, primals, tangents, vals, invars = split
+    key, primals, slots, vals, tans = split
     try:
         key = (prim, tuple(params.items()) if params else None, *key)
         entry = _cache.get(key)
@@ -147,94 +182,144 @@ def linearize_primitive(jtrace, prim, args, params):
                 _cache.clear()
             _cache[key] = seen
             return None
-        entry = _cache[key] = _build(prim, primals, tangents, params)
+        entry = _cache[key] = _build(prim, primals, slots, args, params)
         if entry is _FAILED:
             return None
-    # Forward: primal outputs and residuals from one compiled call. The staged equation takes
-    # the distinct nonzero tangents, then the residuals as constvars (fresh Arrays: no
-    # existing constvar holds them).
-    jtrace.templated += 1
-    ptrace = jtrace.parent
-    constvars = ptrace.constvars
-    consts = ptrace.consts
+    # Forward: primal outputs and residuals from one compiled call.
+    raw = entry.fwd(*vals)
+    n_out = entry.n_out
     new = Array.__new__
     outs = []
-    n_out = entry.n_out
-    for o, aval in zip(entry.fwd(*vals), entry.out_avals):
+    for o, aval in zip(raw[:n_out], entry.out_avals):
         a = new(Array)
         a._value = o
         a.weak_type = aval.weak_type
         a._aval = aval
-        if n_out:
-            outs.append(a)
-            n_out -= 1
-        else:
-            consts.append(a)
-            v = constvars[id(a)] = Var(aval)
-            invars.append(v)
-    tape = jtrace.tape
-    if tape is not None:
-        # Record the template and where its tangents come from (ids of the linearize trace's
-        # variables in creation order), for the whole backward pass's cache key.
-        ids = jtrace.var_ids
+        outs.append(a)
+    if jtrace.lazy:
+        # Record the step: its template, its tangents' numbers, its residuals.
+        tape = jtrace.tape
         tape.append(entry)
-        for i in range(entry.n_tan):
-            i = ids.get(invars[i])
-            if i is None:  # made by a rule-by-rule step: no whole backward pass
-                tape = jtrace.tape = None
-                break
-            tape.append(i)
-    JVPTracer, JaxprTracer = ad.JVPTracer, pe.JaxprTracer
-    if entry.single:
-        v = Var(entry.ct_avals[0])
-        ptrace.eqns.append(JaxprEqn(linearized_p, invars, [v], entry.params))
-        if tape is not None:
-            ids[v] = len(ids)
-        t = JaxprTracer.__new__(JaxprTracer)
-        t._trace = ptrace
-        t.aval = v.aval
-        t.var = v
-        j = JVPTracer.__new__(JVPTracer)
-        j._trace = jtrace
-        j.primal = outs[0]
-        j.tangent = t
-        return j
-    outvars = [Var(a) for a in entry.ct_avals]
-    ptrace.eqns.append(JaxprEqn(entry.prim, invars, outvars, entry.params))
-    if tape is not None:
-        for v in outvars:
-            ids[v] = len(ids)
-    tangent_out = iter(outvars)
+        tape += tans
+        jtrace.res += raw[n_out:]
+        i = jtrace.n_ids
+        if entry.single:
+            jtrace.n_ids = i + 1
+            j = JVPTracer.__new__(JVPTracer)
+            j._trace = jtrace
+            j.primal = outs[0]
+            t = j.tangent = TapeTangent.__new__(TapeTangent)
+            t.i = i
+            t.aval = entry.ct_avals[0]
+            return j
+        tangents = [TapeTangent(i + k, a) for k, a in enumerate(entry.ct_avals)]
+        jtrace.n_ids = i + len(tangents)
+    else:
+        # Stage one equation on the distinct tangents, then the residuals as constvars
+        # (fresh Arrays: no existing constvar holds them).
+        tangents = _stage(jtrace.parent, entry, tans, raw[n_out:])
+        if entry.single:
+            return JVPTracer(jtrace, outs[0], tangents[0])
+    tangent_out = iter(tangents)
     res = []
     for p, nz in zip(outs, entry.out_nonzero):
-        if nz:
-            v = next(tangent_out)
-            res.append(JVPTracer(jtrace, p, JaxprTracer(ptrace, v.aval, v)))
-        else:
-            res.append(p)
+        res.append(JVPTracer(jtrace, p, next(tangent_out)) if nz else p)
     return res if prim.multiple_results else res[0]
 
 
-def _build(prim, primals, tangents, params):
+def _stage(ptrace, entry: Template, invars: list, residuals) -> list:
+    """Stages `entry`'s equation on `invars` (its tangents' variables) and `residuals`;
+    returns tracers of its output tangents."""
+    new = Array.__new__
+    constvars = ptrace.constvars
+    consts = ptrace.consts
+    for o, aval in zip(residuals, entry.out_avals[entry.n_out :]):
+        a = new(Array)
+        a._value = o
+        a.weak_type = aval.weak_type
+        a._aval = aval
+        consts.append(a)
+        v = constvars[id(a)] = Var(aval)
+        invars.append(v)
+    outvars = [Var(a) for a in entry.ct_avals]
+    ptrace.eqns.append(JaxprEqn(entry.prim, invars, outvars, entry.params))
+    return [JaxprTracer(ptrace, v.aval, v) for v in outvars]
+
+
+def materialize(jtrace) -> None:
+    """Turns `jtrace`'s tape into equations of its linearize trace (the rule-by-rule path
+    needs its tangents as tracers); the rest of the linearize stages equations directly."""
+    ptrace = jtrace.parent
+    tracers = [ptrace.new_arg(a) for a in jtrace.in_avals]
+    tape, res = jtrace.tape, jtrace.res
+    i = r = 0
+    while i < len(tape):
+        entry = tape[i]
+        n = entry.n_tan
+        invars = [tracers[k].var for k in tape[i + 1 : i + 1 + n]]
+        i += 1 + n
+        n_res = len(entry.out_avals) - entry.n_out
+        tracers += _stage(ptrace, entry, invars, res[r : r + n_res])
+        r += n_res
+    jtrace.tracers = tracers
+    jtrace.lazy = False
+    jtrace.tape = jtrace.res = None
+
+
+def resolve(jtrace, t):
+    """`t` as a tracer of the linearize trace (turning the tape into equations first)."""
+    if jtrace.lazy:
+        materialize(jtrace)
+    return jtrace.tracers[t.i]
+
+
+class LazyLinear:
+    """The linear map of an eager linearize that stayed on its tape: the whole backward pass
+    runs from `key`, `res` and the output tangents' types; `closed()` builds the jaxpr."""
+
+    __slots__ = ("jtrace", "outs", "res", "in_avals", "key", "_closed")
+
+    def __init__(self, jtrace, outs: list):
+        self.jtrace = jtrace
+        self.outs = outs
+        self.res = jtrace.res
+        self.in_avals = jtrace.in_avals
+        tape = jtrace.tape
+        self.key = None
+        if jtrace.n_ids - len(self.in_avals) <= _MAX_WHOLE_EQNS:
+            ins = [(a.shape, a.dtype, a.weak_type) for a in self.in_avals]
+            self.key = (tuple(tape), tuple([t.i for t in outs]), *ins)
+        self._closed = None
+
+    def closed(self):
+        if self._closed is None:
+            jt = self.jtrace
+            if jt.lazy:
+                materialize(jt)
+            self._closed = jt.parent.to_jaxpr([jt.tracers[t.i] for t in self.outs])
+        return self._closed
+
+
+def _build(prim, primals, slots, args, params):
     try:
         with set_current_trace(eval_trace):
-            return _trace_template(prim, primals, tangents, params)
+            return _trace_template(prim, primals, slots, args, params)
     except Exception:  # noqa: BLE001 -- the rule-by-rule path raises (or succeeds) on its own
         return _FAILED
 
 
-def _trace_template(prim, primals, tangents, params) -> Template | object:
+def _trace_template(prim, primals, slots, args, params) -> Template | object:
     outer = pe.JaxprTrace(None, name="linearize")  # the primal side: becomes `fwd`
     inner = pe.JaxprTrace(outer, known_eval=True, name="linearize")  # the tangent side
     jt = ad.JVPTrace(inner)
     ins = []
-    args: dict = {}  # one tangent input per distinct operand tangent (by variable)
-    for p, t in zip(primals, tangents, strict=True):
+    tan_in: dict = {}  # one tangent input per distinct operand tangent (in slot order)
+    for p, slot, arg in zip(primals, slots, args, strict=True):
         x = outer.new_arg(p.aval) if type(p) is Array else p
-        if t is not None and type(t) is not ad.Zero:
-            if t.var not in args:
-                args[t.var] = inner.new_arg(t.aval)
-            x = ad.JVPTracer(jt, x, args[t.var])
+        if slot is not None:
+            if slot not in tan_in:
+                tan_in[slot] = inner.new_arg(arg.tangent.aval)
+            x = ad.JVPTracer(jt, x, tan_in[slot])
         ins.append(x)
     with set_current_trace(jt):
         out = prim.bind(*ins, **params)
@@ -420,37 +505,20 @@ for _p in (linearized_p, linearized_multi_p):
 _whole: dict = {}
 
 
-def tape_key(jtrace, linear) -> tuple | None:
-    """The structure of `linear` as recorded while staging it: templates, where their tangents
-    come from, which variables are outputs, the input types. None if it was not recorded."""
-    tape = jtrace.tape
-    if tape is None or len(linear.jaxpr.eqns) > _MAX_WHOLE_EQNS:
-        return None
-    ids = jtrace.var_ids
-    outs = []
-    for v in linear.jaxpr.outvars:
-        i = ids.get(v)
-        if i is None:
-            return None
-        outs.append(i)
-    ins = [v.aval for v in linear.jaxpr.invars]
-    return (tuple(tape), tuple(outs), *[(a.shape, a.dtype, a.weak_type) for a in ins])
-
-
-def whole_backward(key: tuple, linear, cts) -> list | None:
+def whole_backward(linear: LazyLinear, cts) -> list | None:
     """The cotangents of `linear`'s inputs from its compiled backward pass (Zero where none),
     or None for the equation-by-equation backward pass (not compiled yet, or cotangents that
     are not Arrays of the outputs' types)."""
     vals = []
-    jaxpr = linear.jaxpr
-    for c, v in zip(cts, jaxpr.outvars, strict=True):
+    for c, t in zip(cts, linear.outs, strict=True):
         if type(c) is not Array:
             return None
-        a = v.aval
+        a = t.aval
         cv = c._value
         if cv.shape != a.shape or cv.dtype != a.dtype or c.weak_type != a.weak_type:
             return None
         vals.append(cv)
+    key = linear.key
     entry = _whole.get(key)
     if type(entry) is not tuple:
         seen = (entry or 0) + 1
@@ -459,22 +527,20 @@ def whole_backward(key: tuple, linear, cts) -> list | None:
                 _whole.clear()
             _whole[key] = seen
             return None
-        entry = _whole[key] = _compile_backward(linear)
+        entry = _whole[key] = _compile_backward(linear.closed())
     fn, out_mask, out_weak = entry
-    for r in linear.consts:
-        vals.append(r._value if type(r) is Array else core.to_numpy(r))
-    outs = iter(fn(*vals))
+    outs = iter(fn(*vals, *linear.res))
     weak = iter(out_weak)
     new = Array.__new__
     res = []
-    for v, m in zip(jaxpr.invars, out_mask):
+    for a, m in zip(linear.in_avals, out_mask):
         if m:
-            a = new(Array)
-            a._value = next(outs)
-            a.weak_type = next(weak)
-            res.append(a)
+            c = new(Array)
+            c._value = next(outs)
+            c.weak_type = next(weak)
+            res.append(c)
         else:
-            res.append(ad.Zero(v.aval))
+            res.append(ad.Zero(a))
     return res
 
 
