@@ -604,3 +604,47 @@ def test_fast_paths_skip_work_and_general_path_does_not(general_path, monkeypatc
         e()
         # More binds, or (products) the general promotion.
         assert calls != want or checks, name
+
+
+def test_eager_fast_paths_while_another_thread_traces():
+    """The fast paths first ask whether any thread is tracing: while one is, another thread's
+    eager operations still run eagerly and stage nothing into its trace; afterwards, and after
+    a trace that raised, no trace is left registered."""
+    import threading  # noqa: PLC0415
+
+    from jaxlite._src import core  # noqa: PLC0415
+
+    started, release = threading.Event(), threading.Event()
+    seen = {}
+
+    def traced(x):
+        started.set()
+        assert release.wait(10)
+        return jnp.sin(x) * 2.0
+
+    def tracing_thread():
+        seen["jaxpr"] = str(jaxlite.make_jaxpr(traced)(jnp.ones(3)))
+
+    t = threading.Thread(target=tracing_thread)
+    t.start()
+    try:
+        assert started.wait(10)
+        assert core._tracing  # the other thread's trace is registered
+        v = np.linspace(0.0, 1.0, 3, dtype=np.float32)
+        y = jnp.sin(jnp.asarray(v)) * 2.0 + jnp.asarray(v)
+    finally:
+        release.set()
+        t.join()
+    assert isinstance(y, jaxlite.Array) and not isinstance(y, core.Tracer)
+    want = np.sin(v.astype(np.float64)).astype(np.float32) * np.float32(2.0) + v
+    np.testing.assert_array_equal(np.asarray(y), want)
+    assert seen["jaxpr"].count("sin") == 1 and seen["jaxpr"].count("mul") == 1
+    assert "add" not in seen["jaxpr"]
+    assert core._tracing == []
+
+    def bad(x):
+        raise ValueError("inside a trace")
+
+    with pytest.raises(ValueError, match="inside a trace"):
+        jaxlite.jit(bad)(1.0)
+    assert core._tracing == []
