@@ -322,6 +322,12 @@ def is_undefined_primal(x: Any) -> bool:
     return type(x) is UndefinedPrimal
 
 
+def _literal(v: Literal) -> Any:
+    # The Python scalar a literal was staged from, when it was one: rebinding it stages the
+    # same literal again (`mul ct 0.1:f32[]`, not the float32 value's digits), as in JAX.
+    return v.val if v.py is None else v.py
+
+
 def backward_pass(
     jaxpr: Jaxpr,
     consts: Sequence[Any],
@@ -360,7 +366,7 @@ def backward_pass(
                 linear_eqns.append(eqn)
                 break
         else:
-            ins = [v.val if type(v) is Literal else env[v] for v in eqn.invars]
+            ins = [_literal(v) if type(v) is Literal else env[v] for v in eqn.invars]
             outs = eqn.primitive.bind(*ins, **eqn.params)
             if eqn.primitive.multiple_results:
                 env.update(zip(eqn.outvars, outs, strict=True))
@@ -402,7 +408,7 @@ def backward_pass(
                     invals.append(UndefinedPrimal(v.aval))
                     acc.append(ct_env.pop(v, None))
                 else:
-                    invals.append(v.val if type(v) is Literal else env[v])
+                    invals.append(_literal(v) if type(v) is Literal else env[v])
                     acc.append(None)
             cts_in = prim.transpose(ct_arg, *invals, acc=acc, **eqn.params)
             for v, ct in zip(invars, cts_in, strict=True):
@@ -411,7 +417,7 @@ def backward_pass(
             continue
         for v in invars:
             if type(v) is Literal:
-                invals.append(v.val)
+                invals.append(_literal(v))
             else:
                 x = env.get(v)
                 invals.append(UndefinedPrimal(v.aval) if x is None else x)
