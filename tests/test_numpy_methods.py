@@ -231,6 +231,56 @@ def test_comparison_helpers():
 
 def test_astype_complex_to_real_and_weak():
     z = jnp.asarray(np.array([1 + 2j], np.complex64))
-    assert z.astype(jnp.float32).dtype == np.float32
+    with pytest.warns(DeprecationWarning, match="Casting from complex to real dtypes"):
+        assert z.astype(jnp.float32).dtype == np.float32
     w = jnp.asarray(1.0)
     assert w.weak_type and not w.astype(jnp.float32).weak_type
+
+
+def _complex_casts(jax, jnp):
+    z = jnp.array([1 + 2j, 1j, 0j, -3.5 + 0j])
+    zn = np.array([1 + 2j, 1j, 0j], np.complex64)
+    return {
+        "astype_f32": lambda: z.astype(jnp.float32),
+        "astype_bool": lambda: z.astype(bool),
+        "jnp_astype_i32": lambda: jnp.astype(z, jnp.int32),
+        "jnp_astype_default": lambda: jnp.astype(jnp.arange(3), None),
+        "array_of_array": lambda: jnp.array(z, jnp.float32),
+        "asarray_of_numpy": lambda: jnp.asarray(zn, jnp.int32),
+        "array_of_numpy_bool": lambda: jnp.array(zn, bool),
+        "array_of_list_bool": lambda: jnp.array([1j, 0j], bool),
+        "array_of_list_f32": lambda: jnp.array([1 + 2j], jnp.float32),
+        "array_of_scalar_i32": lambda: jnp.array(1 + 1j, jnp.int32),
+        "scalar_type_call": lambda: jnp.float32(z),
+        "lax_convert": lambda: jax.lax.convert_element_type(z, jnp.float32),
+        "lax_convert_bool": lambda: jax.lax.convert_element_type(z, bool),
+        "jit_astype": lambda: jax.jit(lambda v: v.astype(jnp.float32))(z),
+        "real": lambda: jnp.real(z),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_complex_casts(jaxlite, jnp)))
+def test_complex_casts_values_errors_and_warnings_as_jax(jax_np, name):
+    """Complex to real: values, the exception type and message, and the warning category."""
+    import warnings  # noqa: PLC0415
+
+    jax = pytest.importorskip("jax")
+
+    def run(lib, lnp):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                out = _complex_casts(lib, lnp)[name]()
+            except Exception as e:  # noqa: BLE001
+                out = (type(e), str(e))
+        cats = sorted({w.category.__name__ for w in caught if w.category is not UserWarning})
+        return out, cats
+
+    got, got_w = run(jaxlite, jnp)
+    want, want_w = run(jax, jax_np)
+    assert got_w == want_w
+    if isinstance(want, tuple):
+        assert got == want
+    else:
+        np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+        assert np.asarray(got).dtype == np.asarray(want).dtype

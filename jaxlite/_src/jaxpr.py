@@ -236,7 +236,11 @@ def _pp_param(v: Any, namer: _Namer, indent: int, width: int) -> str:
         inner = [pad + _pp(getattr(x, "jaxpr", x), indent + 6, namer, 76 - indent) for x in v]
         return "(\n" + "\n".join(inner) + "\n" + " " * (indent + 2) + ")"
     if isinstance(v, tuple):
-        inner = ", ".join(_pp_param(x, namer, indent, width) for x in v)
+        # NumPy scalars inside a tuple print their repr (`np.int64(1)`), as Python's tuple
+        # str shows them in JAX's printed params.
+        inner = ", ".join(
+            repr(x) if isinstance(x, np.generic) else _pp_param(x, namer, indent, width) for x in v
+        )
         return f"({inner},)" if len(v) == 1 else f"({inner})"
     if isinstance(v, list):
         return "[" + ", ".join(_pp_param(x, namer, indent, width) for x in v) + "]"

@@ -374,26 +374,30 @@ def defvectorized(prim: Primitive) -> None:
 
 
 def broadcast_batcher(prim: Primitive, axis_size: int, vals, dims, **params):
-    """Elementwise n-ary batching: every operand gets the batch axis first and the full shape;
-    unbatched rank-0 operands stay scalars (they broadcast implicitly)."""
+    """Elementwise n-ary batching, as JAX does it. Operands of one shape batched along one
+    axis (rank-0 operands aside) go to the primitive as they are. Otherwise batched operands
+    get the batch axis first, unbatched ones a size-1 axis in front (rank-0 ones stay as they
+    are), and a batched operand of lower rank than the others size-1 axes at the end: the
+    primitive broadcasts size-1 axes itself, so nothing is materialised at full size."""
     avals = [get_aval(v) for v in vals]
-    if len(set(dims)) == 1 and len({a.shape for a in avals}) == 1:
-        return prim.bind(*vals, **params), dims[0]
-    logical = [
-        a.shape if d is not_mapped else a.shape[:d] + a.shape[d + 1 :]
-        for a, d in zip(avals, dims, strict=True)
-    ]
-    out_shape = (axis_size, *broadcasting_shape(prim.name, *logical))
+    shape, dim = next((a.shape, d) for a, d in zip(avals, dims) if d is not not_mapped)
+    if all(a.shape == shape and d == dim for a, d in zip(avals, dims) if a.shape):
+        return prim.bind(*vals, **params), dim
     new = []
-    for v, d, shape in zip(vals, dims, logical, strict=True):
-        if d is not_mapped:
-            if shape:
-                v = core.ops.broadcast_in_dim(v, out_shape, tuple(range(1, len(out_shape))))
-        else:
+    for v, a, d in zip(vals, avals, dims, strict=True):
+        if d is not not_mapped:
             v = moveaxis(v, d, 0)
-            if len(shape) + 1 != len(out_shape):
-                v = core.ops.broadcast_in_dim(v, out_shape, (0,))
+        elif a.shape:
+            # np.int64 dimensions, as JAX's batching computes (and prints) them.
+            dims_out = tuple(np.arange(1, a.ndim + 1))
+            v = core.ops.broadcast_in_dim(v, (1, *a.shape), dims_out)
         new.append(v)
+    ndim = max(a.ndim + (d is not_mapped) for a, d in zip(avals, dims) if a.shape)
+    for i, (a, d) in enumerate(zip(avals, dims)):
+        if d is not not_mapped and a.ndim < ndim:
+            front = (a.shape[d], *a.shape[:d], *a.shape[d + 1 :])
+            shape_out = (*front, *[1] * (ndim - a.ndim))
+            new[i] = core.ops.broadcast_in_dim(new[i], shape_out, tuple(range(a.ndim)))
     return prim.bind(*new, **params), 0
 
 

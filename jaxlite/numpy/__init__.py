@@ -9,6 +9,7 @@ from jaxlite._src.numpy.array_methods import ndarray as ndarray
 from jaxlite._src.numpy.creation import arange as arange
 from jaxlite._src.numpy.creation import array as array
 from jaxlite._src.numpy.creation import asarray as asarray
+from jaxlite._src.numpy.creation import astype as astype
 from jaxlite._src.numpy.creation import empty as empty
 from jaxlite._src.numpy.creation import empty_like as empty_like
 from jaxlite._src.numpy.creation import eye as eye

@@ -83,23 +83,6 @@ def test_staging_corpus_size():
 # Known differences outside jnp: builders `(jax, jnp) -> (fn, args)` and why they differ.
 
 KNOWN = {
-    "vmap_rank_promote": (
-        lambda jax, jnp: (
-            jax.vmap(lambda x, y: x + y, in_axes=(0, None)),
-            (randf(5, 2, 1), randf(3, seed=1)),
-        ),
-        "batching of elementwise ops (rules.broadcast_batcher) broadcasts an unbatched operand "
-        "to the full batched shape; JAX only rank-promotes it (and prints np.int64 dims)",
-    ),
-    "grad_zero_tangent_size1": (
-        lambda jax, jnp: (
-            lambda x, y: jax.grad(lambda y: (jnp.sin(x - y) * 2.0).sum())(y),
-            (randf(2, 1, 3), randf(3, seed=1)),
-        ),
-        "JVP of a size-1-broadcasting op with one Zero tangent: JAX broadcasts the tangent by "
-        "reshape + broadcast_in_dim (`_maybe_broadcast`), and transposes broadcast_in_dim by "
-        "summing every size-1 operand axis then expand_dims; jaxlite's rules differ",
-    ),
     "jnp_jit_wrappers": (
         lambda jax, jnp: (lambda x: jnp.where(x > 0, x, 0.1), (randf(3),)),
         "JAX stages jnp.where, clip, floor_divide, remainder, hypot, ... as jit calls (and "
@@ -130,4 +113,72 @@ def test_transposed_python_scalar_literals_print_as_staged(x64):
         return jax.grad(lambda x: x * 0.1 + 1 / 3 - x / 3.7), (2.0,)
 
     got, ref = _texts(build, x64=x64)
+    assert got == ref, f"\njaxlite:\n{got}\njax:\n{ref}"
+
+
+_VMAP_BROADCASTS = {
+    # An unbatched operand gets a size-1 batch axis (the primitive broadcasts it), a batched
+    # one its batch axis first; one batch axis everywhere binds as it is.
+    "rank_promoted": lambda jax, jnp: (
+        jax.vmap(lambda x, y: x + y, in_axes=(0, None)),
+        (randf(5, 2, 1), randf(3, seed=1)),
+    ),
+    "same_rank": lambda jax, jnp: (
+        jax.vmap(lambda x, y: x * y, in_axes=(0, None)),
+        (randf(5, 3), randf(3, seed=1)),
+    ),
+    "moved_axis": lambda jax, jnp: (
+        jax.vmap(lambda x, y: x * y, in_axes=(1, None)),
+        (randf(3, 5), randf(3, seed=1)),
+    ),
+    "unbatched_first": lambda jax, jnp: (
+        jax.vmap(lambda x, y: jnp.sin(x) * y, in_axes=(None, 0)),
+        (randf(3), randf(4, 1, seed=1)),
+    ),
+    "agreeing_axes_with_scalar": lambda jax, jnp: (
+        jax.vmap(lambda x, y: x * y + 2.0, in_axes=(1, 1)),
+        (randf(3, 4), randf(3, 4, seed=1)),
+    ),
+    "batched_scalar_per_example": lambda jax, jnp: (
+        jax.vmap(lambda s, y: jax.lax.mul(jnp.broadcast_to(s, (3,)), y), in_axes=(0, None)),
+        (randf(4), randf(3, seed=1)),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_VMAP_BROADCASTS))
+def test_vmap_elementwise_broadcasts_print_as_jax(name):
+    got, ref = _texts(_VMAP_BROADCASTS[name], x64=False)
+    assert got == ref, f"\njaxlite:\n{got}\njax:\n{ref}"
+
+
+_GRAD_BROADCASTS = {
+    # A tangent meeting an operand of larger shape is broadcast by reshape + broadcast_in_dim,
+    # and broadcast_in_dim transposes by summing, then restoring the operand's size-1 axes.
+    "zero_tangent_size1": lambda jax, jnp: (
+        lambda x, y: jax.grad(lambda y: (jnp.sin(x - y) * 2.0).sum())(y),
+        (randf(2, 1, 3), randf(3, seed=1)),
+    ),
+    "both_tangents": lambda jax, jnp: (
+        jax.grad(lambda x, y: jnp.sum(jnp.tanh(x + y) * y), argnums=(0, 1)),
+        (randf(4, 1, 3), randf(1, 5, 1, seed=1)),
+    ),
+    "bias_add": lambda jax, jnp: (
+        jax.grad(lambda w, b, x: jnp.mean((x @ w + b) ** 2), argnums=(0, 1)),
+        (randf(3, 2), randf(2, seed=1), randf(4, 3, seed=2)),
+    ),
+    "scalar_operand": lambda jax, jnp: (
+        jax.grad(lambda s, x: jnp.sum(jax.lax.sub(x, s) * x)),
+        (randf(), randf(3, seed=1)),
+    ),
+    "explicit_broadcast": lambda jax, jnp: (
+        jax.grad(lambda x: jnp.sum(jnp.broadcast_to(x, (2, 4, 3)) ** 2)),
+        (randf(4, 1),),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_GRAD_BROADCASTS))
+def test_grad_broadcasts_print_as_jax(name):
+    got, ref = _texts(_GRAD_BROADCASTS[name], x64=False)
     assert got == ref, f"\njaxlite:\n{got}\njax:\n{ref}"

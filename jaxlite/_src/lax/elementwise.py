@@ -1,9 +1,10 @@
-"""Elementwise arithmetic, transcendental, rounding and complex primitives, select_n, clamp and
-convert_element_type: one block per primitive with all of its rules.
+"""Elementwise arithmetic, transcendental, rounding and complex primitives, select_n and clamp:
+one block per primitive with all of its rules (convert_element_type is in convert.py).
 
-Operands of an n-ary primitive have one dtype and equal shapes, except that rank-0 operands
-broadcast. Dtype errors use JAX's wording (builders in bitwise.py, whose comparison and bitwise
-wrappers are re-exported here). The special functions (erf, lgamma, ...) are in special.py.
+Operands of an n-ary primitive have one dtype and one rank, and broadcast size-1 axes (rank-0
+operands broadcast too). Dtype errors use JAX's wording (builders in bitwise.py, whose
+comparison and bitwise wrappers are re-exported here). The special functions (erf, lgamma,
+...) are in special.py.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from jaxlite._src.lax.bitwise import (
     sign,
     unary,
 )
+from jaxlite._src.lax.convert import convert_element_type, convert_element_type_p  # noqa: F401  (re-exported)
 from jaxlite._src.rules import (
     broadcasting_shape,
     defbilinear,
@@ -43,7 +45,6 @@ from jaxlite._src.rules import (
     defjvp,
     deflinear,
     defvectorized,
-    float_to_int,
     standard_primitive,
     unbroadcast,
 )
@@ -67,11 +68,16 @@ def _full(aval: ShapedArray, value: Any) -> Any:
 
 
 def _fit(t: Any, like: Any) -> Any:
-    """Broadcasts `t` (rank 0, or with size-1 dimensions) to the shape of `like`."""
-    shape, t_aval = get_aval(like).shape, get_aval(t)
-    if t_aval.shape == shape:
+    """Broadcasts `t` (rank 0, or with size-1 dimensions) to the shape of `like` as JAX's
+    JVP rules do: drop the axes that differ by a reshape, then broadcast_in_dim."""
+    shape, t_shape = get_aval(like).shape, get_aval(t).shape
+    if t_shape == shape:
         return t
-    return core.ops.broadcast_in_dim(t, shape, tuple(range(t_aval.ndim)))
+    if not t_shape:
+        return core.ops.broadcast_in_dim(t, shape, ())
+    dims = tuple(i for i, (a, b) in enumerate(zip(t_shape, shape, strict=True)) if a == b)
+    t = core.ops.reshape(t, tuple(t_shape[i] for i in dims))
+    return core.ops.broadcast_in_dim(t, shape, dims)
 
 
 def _ct_aval(x: Any) -> ShapedArray:
@@ -683,52 +689,6 @@ defjvp(
 clamp_p.batch = _clamp_batch
 
 
-# ----------------------------------------------------------------------------------------------
-# convert_element_type
-
-
-def _convert_impl(x, *, new_dtype, weak_type):
-    if x.dtype == new_dtype:
-        return x
-    new_dtype = np.dtype(new_dtype)
-    if x.dtype.kind == "c" and new_dtype.kind != "c":
-        x = np.real(x)  # complex to real keeps the real part (without NumPy's warning)
-    if x.dtype.kind == "f" and new_dtype.kind in "iu":
-        return float_to_int(x, new_dtype)
-    return x.astype(new_dtype)
-
-
-def _convert_transpose(ct, x, *, new_dtype, weak_type):
-    aval = x.aval
-    if not dtypes.is_inexact(aval.dtype):
-        return [None]
-    return [convert_element_type_p.bind(ct, new_dtype=aval.dtype, weak_type=aval.weak_type)]
-
-
-# convert_element_type: linear between inexact dtypes; integers get float0 tangents.
-convert_element_type_p = standard_primitive(
-    "convert_element_type",
-    _convert_impl,
-    lambda x, **p: x.shape,
-    lambda x, *, new_dtype, weak_type: np.dtype(new_dtype),
-    lambda w, *, new_dtype, weak_type: weak_type,
-)
-deflinear(convert_element_type_p, _convert_transpose)
-_convert_jvp_linear = convert_element_type_p.jvp
-
-
-def _convert_jvp(primals, tangents, *, new_dtype, weak_type):
-    if not dtypes.is_inexact(np.dtype(new_dtype)) or not dtypes.is_inexact(
-        get_aval(primals[0]).dtype
-    ):
-        ans = convert_element_type_p.bind(*primals, new_dtype=new_dtype, weak_type=weak_type)
-        return ans, Zero(get_aval(ans).to_tangent_aval())
-    return _convert_jvp_linear(primals, tangents, new_dtype=new_dtype, weak_type=weak_type)
-
-
-convert_element_type_p.jvp = _convert_jvp
-defvectorized(convert_element_type_p)
-
 # jit lowering rules (lax/lowering.py): the impls above as NumPy calls fixed at compile time.
 for _prim, _ufunc in (
     (exp_p, np.exp),
@@ -747,7 +707,6 @@ rem_p.lower = _lowering.inexact_ufunc(np.fmod)
 pow_p.lower = _lowering.binary_ufunc(np.power)
 integer_pow_p.lower = _lowering.integer_pow
 select_n_p.lower = _lowering.select_n
-convert_element_type_p.lower = _lowering.convert_element_type
 
 
 # ----------------------------------------------------------------------------------------------
@@ -965,18 +924,6 @@ def clamp(min: Any, x: Any, max: Any) -> Any:  # noqa: A002
     """Elementwise `min(max(x, min), max)`; the bounds are scalars or of `x`'s shape."""
     return clamp_p.bind(min, x, max)
 
-
-def convert_element_type(x: Any, new_dtype: Any, weak_type: bool = False) -> Any:
-    """Casts `x` to `new_dtype` (canonicalised), as `lax.convert_element_type`; a cast to the
-    same dtype and weak type returns `x` unchanged (no equation)."""
-    dt = dtypes.canonicalize_dtype(new_dtype)
-    aval = get_aval(x)
-    if aval.dtype == dt and aval.weak_type == weak_type and not isinstance(x, (int, float)):
-        return x
-    return convert_element_type_p.bind(x, new_dtype=dt, weak_type=weak_type)
-
-
-core.ops.convert_element_type = convert_element_type
 
 # The comparison and bitwise wrappers and primitives (bitwise.py) belong to this family too.
 globals().update({_name: getattr(_bitwise, _name) for _name in _bitwise.__all__})

@@ -68,14 +68,13 @@ def _bid_shape_rule(x, *, shape, broadcast_dimensions, sharding=None):
 
 
 def _bid_transpose(ct, x, *, shape, broadcast_dimensions, sharding=None):
+    # As JAX: sum over every output axis not fed by a non-unit operand axis, then put the
+    # operand's size-1 axes back (no-op when it has none).
     in_shape = x.aval.shape
-    unit = tuple(
-        i for i, d in enumerate(broadcast_dimensions) if in_shape[i] == 1 and shape[d] != 1
-    )
-    sum_axes = tuple(d for d in range(len(shape)) if d not in broadcast_dimensions)
-    sum_axes = tuple(sorted(sum_axes + tuple(broadcast_dimensions[i] for i in unit)))
-    out = reduce_sum(ct, sum_axes) if sum_axes else ct
-    return [reshape(out, in_shape)]
+    unit = [i for i, n in enumerate(in_shape) if n == 1]
+    kept = {d for i, d in enumerate(broadcast_dimensions) if in_shape[i] != 1}
+    axes = tuple(d for d in range(len(shape)) if d not in kept)
+    return [expand_dims(reduce_sum(ct, axes), unit)]
 
 
 def _bid_batch(axis_size, vals, dims, *, shape, broadcast_dimensions, sharding=None):

@@ -15,9 +15,7 @@ import numpy as np
 
 from jaxlite._src.array import Array
 from jaxlite._src.core import Tracer
-from jaxlite._src.numpy import _lax as lax
-from jaxlite._src.numpy import indexing, linalg, reductions, shape_ops, ufuncs, updates
-from jaxlite._src.numpy import promotion as P
+from jaxlite._src.numpy import creation, indexing, linalg, reductions, shape_ops, ufuncs, updates
 from jaxlite._src.numpy.promotion import PY_SCALARS
 
 
@@ -121,13 +119,7 @@ def _transpose(self, *args):
 
 
 def _astype(self, dtype, copy: bool = False, device: Any = None):
-    dt = P.user_dtype(dtype, "astype")
-    a = P.aval(self)
-    if a.dtype.kind == "c" and dt.kind != "c":
-        self = lax.real(self)
-    if a.dtype == dt and not a.weak_type:
-        return self
-    return lax.convert_element_type(self, dt)
+    return creation.astype(self, dtype, copy=copy, device=device)
 
 
 def _contains(self, item):

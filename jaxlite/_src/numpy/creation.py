@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+import warnings
 from typing import Any
 
 import numpy as np
@@ -140,16 +141,24 @@ def _scalar_array(x: Any, dt: np.dtype) -> Array:
     if type(x) is int and dt.kind in "iu":
         _dtypes.check_python_int_range(x, _dtypes.default_int_dtype())
         return wrap(np.asarray(x).astype(dt)[()], False)
-    if type(x) is complex and dt.kind != "c":
-        return wrap(np.asarray(x.real, dt)[()], False)
+    if type(x) is complex and dt.kind in "fiu":
+        _REAL_OF_KIND[dt.kind](x)  # Python's TypeError, as JAX raises it
     return wrap(np.asarray(x, dt)[()], False)
+
+
+_REAL_OF_KIND = {"f": float, "i": int, "u": int}
 
 
 def _from_numpy(arr: np.ndarray, dt: np.dtype | None) -> Array:
     if arr.dtype.kind in "OUSVM m":
         raise TypeError(f"JAX only supports number and bool dtypes, got dtype {arr.dtype}")
     target = _dtypes.canonicalize_dtype(arr.dtype) if dt is None else dt
-    if arr.dtype.kind == "c" and target.kind != "c":
+    if arr.dtype.kind == "c" and target.kind not in "cb":
+        warnings.warn(
+            "Casting complex values to real discards the imaginary part",
+            np.exceptions.ComplexWarning,
+            stacklevel=3,
+        )
         arr = arr.real
     return wrap(np.array(arr, dtype=target, copy=True), False)
 
@@ -170,6 +179,8 @@ def _from_sequence(obj: Any, dt: np.dtype | None) -> Any:
     for x in leaves:
         if type(x) is int:
             _dtypes.check_python_int_range(x, _dtypes.default_int_dtype())
+        elif type(x) is complex and dt.kind in "fiu":
+            _REAL_OF_KIND[dt.kind](x)  # Python's TypeError, as NumPy (and JAX) raise it
     try:
         arr = np.array(obj, dtype=dt if dt.kind != "b" else None)
     except OverflowError:
@@ -199,6 +210,29 @@ def asarray(
     if type(a) is Array and dtype is None:
         return a
     return array(a, dtype=dtype, copy=bool(copy), order=order)
+
+
+def astype(x: Any, dtype: Any, /, *, copy: bool = False, device: Any = None) -> Any:
+    """`x` converted to `dtype` (default: the default float type). From a complex type, bool
+    tests for nonzero values and other real types keep the real part (with JAX's
+    DeprecationWarning)."""
+    P.check_arraylike("astype", x)
+    dt = user_dtype(dtype, "astype") or _dtypes.default_float_dtype()
+    a = P.aval(x)
+    if a.dtype.kind == "c" and dt.kind != "c":
+        if dt.kind == "b":
+            return lax.ne(x, wrap(np.zeros((), a.dtype)[()], False))
+        warnings.warn(
+            "Casting from complex to real dtypes will soon raise a ValueError. Please first use "
+            "jnp.real or jnp.imag to take the real/imaginary component of your input.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        x = lax.real(x)
+        a = P.aval(x)
+    if a.dtype == dt and not a.weak_type:
+        return x
+    return lax.convert_element_type(x, dt)
 
 
 # ----------------------------------------------------------------------------------------------
