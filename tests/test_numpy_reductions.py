@@ -182,3 +182,57 @@ def test_scalar_cumulative_and_complex_masked_extrema_match_jax():
     for m in (jax_np, jnp):
         with pytest.raises(ValueError, match="axis 1 is out of bounds for array of dimension 1"):
             m.cumsum(2.0, axis=1)
+
+
+_AN = A3.value.copy()
+_AN[1, 2, 3] = np.nan
+_AN[0, :, 1] = np.nan
+_QUANTILE_CASES = [
+    ("quantile", (A3, 0.3), {"axis": 1}),
+    (
+        "quantile",
+        (A3, arr(np.array([0.1, 0.55, 0.9], np.float32))),
+        {"axis": (0, 2), "keepdims": True},
+    ),
+    ("quantile", (arr(np.array([3.0, 1.0, np.nan, 2.0], np.float32)), 0.5), {}),
+    ("quantile", (A3, 0.5), {"axis": 0, "method": "higher"}),
+    ("quantile", (A3, 0.3), {"method": "lower"}),
+    ("quantile", (A3, arr(np.array([0.2, 0.8], np.float32))), {"axis": 2, "method": "nearest"}),
+    ("quantile", (H, 0.3), {}),
+    ("quantile", (INT, 0.25), {"axis": 1}),
+    ("quantile", (A, arr(np.ones((2, 2), np.float32))), {}),
+    ("quantile", (A, 0.5), {"method": "foo"}),
+    ("median", (INT,), {}),
+    ("median", (A3,), {"axis": -1}),
+    ("median", (arr(np.array([-np.inf, np.nan, 1.0], np.float32)),), {}),
+    ("median", (A,), {"axis": None, "keepdims": True}),
+    ("nanquantile", (arr(_AN), arr(np.array([0.2, 0.8], np.float32))), {"axis": 2}),
+    ("nanmedian", (arr(_AN),), {"axis": (0, 1)}),
+    ("nanmedian", (arr(np.array([np.nan, np.nan], np.float32)),), {}),
+    ("percentile", (A3, 37.5), {"axis": 1, "method": "midpoint", "keepdims": True}),
+    ("percentile", (arr(np.arange(10.0, dtype=np.float32)), arr(np.array([10, 50], np.int32))), {}),
+    ("nanpercentile", (arr(_AN), arr(np.array([5.0, 50.0], np.float32))), {}),
+]
+
+
+@pytest.mark.parametrize("i", range(len(_QUANTILE_CASES)))
+def test_quantiles_as_jax(jax_np, i):
+    """Values (NaN propagation included), dtypes, shapes and errors of the quantile family;
+    interpolation may differ from XLA's fused arithmetic in the last place."""
+    name, args, kwargs = _QUANTILE_CASES[i]
+    check_vs_jax(jax_np, name, args, kwargs, rtol=1e-6)
+
+
+def test_quantile_traced_q_and_derivatives(jax_np):
+    jax = pytest.importorskip("jax")
+    x = np.array([3.0, 1.0, 2.0, 5.0], np.float32)
+    got = jaxlite.jit(lambda q: jnp.quantile(jnp.asarray(x), q))(0.3)
+    want = jax.jit(lambda q: jax_np.quantile(x, q))(0.3)
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+    for f in ("quantile", "median"):
+        args = (0.3,) if f == "quantile" else ()
+        g = jaxlite.grad(lambda a, f=f: getattr(jnp, f)(a, *args))(jnp.asarray(x))
+        w = jax.grad(lambda a, f=f: getattr(jax_np, f)(a, *args))(x)
+        np.testing.assert_allclose(g, w, rtol=1e-6)
+    rows = jaxlite.vmap(jnp.median)(jnp.asarray(A.value))
+    np.testing.assert_allclose(rows, np.median(A.value, axis=1), rtol=1e-6)

@@ -499,3 +499,22 @@ def test_python_scalar_literals_keep_their_value():
     # Python ints keep JAX's range check.
     with pytest.raises(OverflowError):
         jaxlite.jit(lambda x: x + 2**40)(1)
+
+
+def test_round_of_bool_and_hypot_of_complex_raise_value_error_as_jax():
+    with pytest.raises(ValueError, match="not inexact"):
+        jnp.round(jnp.array([True, False]))
+    with pytest.raises(ValueError, match="hypot is not well defined for complex"):
+        jnp.hypot(jnp.array([1j]), jnp.array([2.0]))
+
+
+def test_complex_maximum_minimum_pick_lexicographically_as_xla():
+    # XLA picks x where it compares lexicographically greater (less) than y, else y: a NaN
+    # does not propagate as in NumPy, and the result depends on the operand order.
+    jnp_ref = pytest.importorskip("jax").numpy
+    x = np.array([1 + 2j, -1j, 0, np.nan + 1j, 3 - 0j, 1 + np.nan * 1j, 2 + 1j], np.complex64)
+    y = np.array([3 - 0j, np.nan + 1j, 0, -1j, 1 + 2j, 1 + 0j, 2 + 1j], np.complex64)
+    for name in ("maximum", "minimum"):
+        want = np.asarray(getattr(jnp_ref, name)(x, y))
+        for got in (getattr(jnp, name)(x, y), jaxlite.jit(getattr(jnp, name))(x, y)):
+            assert np.asarray(got).tobytes() == want.tobytes(), name

@@ -118,6 +118,12 @@ from jaxlite._src.numpy.misc import pi as pi
 from jaxlite._src.numpy.misc import printoptions as printoptions
 from jaxlite._src.numpy.misc import set_printoptions as set_printoptions
 from jaxlite._src.numpy.misc import unravel_index as unravel_index
+from jaxlite._src.numpy.quantiles import median as median
+from jaxlite._src.numpy.quantiles import nanmedian as nanmedian
+from jaxlite._src.numpy.quantiles import nanpercentile as nanpercentile
+from jaxlite._src.numpy.quantiles import nanquantile as nanquantile
+from jaxlite._src.numpy.quantiles import percentile as percentile
+from jaxlite._src.numpy.quantiles import quantile as quantile
 from jaxlite._src.numpy.reductions import all as all
 from jaxlite._src.numpy.reductions import amax as amax
 from jaxlite._src.numpy.reductions import amin as amin
@@ -133,7 +139,6 @@ from jaxlite._src.numpy.reductions import cumulative_prod as cumulative_prod
 from jaxlite._src.numpy.reductions import cumulative_sum as cumulative_sum
 from jaxlite._src.numpy.reductions import max as max
 from jaxlite._src.numpy.reductions import mean as mean
-from jaxlite._src.numpy.reductions import median as median
 from jaxlite._src.numpy.reductions import min as min
 from jaxlite._src.numpy.reductions import nancumprod as nancumprod
 from jaxlite._src.numpy.reductions import nancumsum as nancumsum
@@ -142,10 +147,8 @@ from jaxlite._src.numpy.reductions import nanmean as nanmean
 from jaxlite._src.numpy.reductions import nanmin as nanmin
 from jaxlite._src.numpy.reductions import nanprod as nanprod
 from jaxlite._src.numpy.reductions import nansum as nansum
-from jaxlite._src.numpy.reductions import percentile as percentile
 from jaxlite._src.numpy.reductions import prod as prod
 from jaxlite._src.numpy.reductions import ptp as ptp
-from jaxlite._src.numpy.reductions import quantile as quantile
 from jaxlite._src.numpy.reductions import sort as sort
 from jaxlite._src.numpy.reductions import std as std
 from jaxlite._src.numpy.reductions import sum as sum

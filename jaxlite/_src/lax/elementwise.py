@@ -228,7 +228,19 @@ def _balanced_eq(a, ans, b):
     return div(attains, select_n(tie, one, two))
 
 
+def _complex_pick(x, y, cmp):
+    # XLA's complex max/min: x where it compares lexicographically (real part first) as
+    # `cmp` against y, else y; NaNs do not propagate as in NumPy.
+    x, y = np.asarray(x), np.asarray(y)
+    xr, yr = x.real, y.real
+    pick = cmp(xr, yr) | ((xr == yr) & cmp(x.imag, y.imag))
+    out = np.where(pick, x, y)
+    return out[()] if out.ndim == 0 else out  # rank 0: a NumPy scalar, as NumPy's ufuncs give
+
+
 def _max_impl(x, y):
+    if x.dtype.kind == "c":
+        return _complex_pick(x, y, np.greater)
     out = np.maximum(x, y)
     if out.dtype.kind == "f":
         zero = out == 0
@@ -238,6 +250,8 @@ def _max_impl(x, y):
 
 
 def _min_impl(x, y):
+    if x.dtype.kind == "c":
+        return _complex_pick(x, y, np.less)
     out = np.minimum(x, y)
     if out.dtype.kind == "f":
         zero = out == 0

@@ -242,7 +242,7 @@ def round(a: Any, decimals: int = 0, out: None = None) -> Any:  # noqa: A001
     (x,) = promote_args("round", a)
     dt = dtype_of(x)
     if dt.kind == "b":
-        raise TypeError("round does not support boolean inputs.")
+        raise ValueError(f"data type {np.bool_!r} not inexact")  # JAX's error and wording
     if dt.kind in "iu":
         if decimals >= 0:
             return x
@@ -663,7 +663,10 @@ def hypot(x1: Any, x2: Any, /) -> Any:
     """`sqrt(x1**2 + x2**2)` without intermediate overflow."""
     x1, x2 = promote_args_inexact("hypot", x1, x2)
     if dtype_of(x1).kind == "c":
-        raise TypeError("hypot does not support complex-valued inputs")
+        raise ValueError(
+            "jnp.hypot is not well defined for complex-valued inputs. Please convert to real "
+            "values first, such as by using abs(x)"
+        )
     a, b = lax.abs(x1), lax.abs(x2)
     inf = const_like(a, np.inf)
     any_inf = lax.bitwise_or(lax.eq(a, inf), lax.eq(b, inf))
