@@ -239,24 +239,26 @@ def _complex_pick(x, y, cmp):
 
 
 def _max_impl(x, y):
-    if x.dtype.kind == "c":
-        return _complex_pick(x, y, np.greater)
     out = np.maximum(x, y)
-    if out.dtype.kind == "f":
+    kind = out.dtype.kind
+    if kind == "f":
         zero = out == 0
         if zero.any():  # XLA orders -0 below +0; NumPy returns y when x == y
             out = np.where(zero & (x == 0) & (y == 0), np.where(np.signbit(x), y, x), out)
+    elif kind == "c":
+        return _complex_pick(x, y, np.greater)
     return out
 
 
 def _min_impl(x, y):
-    if x.dtype.kind == "c":
-        return _complex_pick(x, y, np.less)
     out = np.minimum(x, y)
-    if out.dtype.kind == "f":
+    kind = out.dtype.kind
+    if kind == "f":
         zero = out == 0
         if zero.any():
             out = np.where(zero & (x == 0) & (y == 0), np.where(np.signbit(x), x, y), out)
+    elif kind == "c":
+        return _complex_pick(x, y, np.less)
     return out
 
 
